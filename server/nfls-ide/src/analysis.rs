@@ -1,0 +1,125 @@
+//! One document, analysed: parse, classify, and every check that produces diagnostics.
+
+use nfls_schema::{Associations, Classification, Evidence, Level, SchemaSet, classify};
+use nfls_syntax::{Parse, Value};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::semantic::Model;
+
+/// Settings that change what the analysis reports.
+#[derive(Clone, Debug)]
+pub struct AnalysisConfig {
+    pub associations: Associations,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> AnalysisConfig {
+        AnalysisConfig {
+            associations: Associations::defaults(),
+        }
+    }
+}
+
+/// The analysis of one version of one document. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Analysis {
+    pub parse: Parse,
+    /// `None` when the file is not a Northflank document: then there are no diagnostics.
+    pub classification: Option<Classification>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Scopes, expressions and references (empty when the file is not ours).
+    pub semantic: Model,
+}
+
+/// Analyses `text`. `path` (with `/` separators) feeds the file associations.
+pub fn analyze(text: &str, path: Option<&str>, config: &AnalysisConfig) -> Analysis {
+    let parse = nfls_syntax::parse(text);
+    let classification = classify(&parse.tree, path, &config.associations);
+    let mut diagnostics = Vec::new();
+    let mut semantic = Model::default();
+    if let Some(classification) = &classification {
+        diagnostics.extend(parse.errors.iter().map(Diagnostic::from));
+        let schemas = SchemaSet::embedded();
+        diagnostics.extend(
+            schemas
+                .validate(&parse.tree, classification.kind)
+                .into_iter()
+                .map(|problem| {
+                    let severity = match problem.level {
+                        Level::Error => Severity::Error,
+                        Level::Warning => Severity::Warning,
+                        Level::Information => Severity::Information,
+                        Level::Hint => Severity::Hint,
+                    };
+                    Diagnostic {
+                        range: problem.range,
+                        severity,
+                        code: problem.code.into(),
+                        message: problem.message,
+                        docs_url: problem.docs_url,
+                        deprecated: problem.deprecated,
+                        fixes: Vec::new(),
+                    }
+                }),
+        );
+        document_hints(&parse, classification, &mut diagnostics);
+        semantic = Model::build(&parse, classification);
+        diagnostics.extend(semantic.diagnostics(&parse));
+    }
+    diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
+    Analysis {
+        parse,
+        classification,
+        diagnostics,
+        semantic,
+    }
+}
+
+/// A parse-only analysis: the fallback when a later stage failed unexpectedly. The document is
+/// treated as not ours, so no half-finished diagnostics reach the user.
+pub fn analyze_syntax_only(text: &str) -> Analysis {
+    Analysis {
+        parse: nfls_syntax::parse(text),
+        classification: None,
+        diagnostics: Vec::new(),
+        semantic: Model::default(),
+    }
+}
+
+/// Hints about the document as a whole: an older `apiVersion`, and a `$schema` that names
+/// another kind than the content shows.
+fn document_hints(parse: &Parse, classification: &Classification, out: &mut Vec<Diagnostic>) {
+    let Some(root) = parse.tree.root().and_then(Value::as_object) else {
+        return;
+    };
+    if let Some(version) = root.get("apiVersion")
+        && version.as_str() == Some("v1")
+    {
+        let mut hint = Diagnostic::new(
+            version.range(),
+            Severity::Hint,
+            "schema/api-version-v1",
+            "`v1` is the older format; the platform now writes `v1.2` (whether it still accepts `v1` is unconfirmed)",
+        );
+        hint.deprecated = true;
+        out.push(hint);
+    }
+    if let Evidence::ContentOverSchema {
+        schema_kind,
+        reason,
+        ..
+    } = &classification.evidence
+        && let Some(schema) = root.get("$schema")
+    {
+        out.push(Diagnostic::new(
+            schema.range(),
+            Severity::Hint,
+            "schema/kind-from-content",
+            format!(
+                "`$schema` names a {}, but the file holds {reason}: checking it as a {}",
+                schema_kind.label(),
+                classification.kind.label()
+            ),
+        ));
+    }
+}

@@ -1,0 +1,24 @@
+//! Editor features on plain data: diagnostics, completion, hover, navigation, code actions.
+//!
+//! Everything here is pure: functions take a parsed document plus facts (schemas, settings,
+//! platform and git data) and return plain structs with byte ranges. No I/O, no LSP types:
+//! the `nfls-lsp` crate converts at the edge, and the CLI uses the same results.
+
+mod actions;
+mod analysis;
+mod completion;
+mod diagnostic;
+mod hover;
+mod navigation;
+pub mod semantic;
+mod structure;
+pub mod types;
+
+pub use actions::code_actions;
+pub use analysis::{Analysis, AnalysisConfig, analyze, analyze_syntax_only};
+pub use completion::completions;
+pub use diagnostic::{Diagnostic, Severity};
+pub use hover::hover;
+pub use navigation::{goto_definition, highlights, prepare_rename, references, rename};
+pub use nfls_schema::{Associations, Classification, DocumentKind, Evidence};
+pub use structure::{document_symbols, folding_ranges, format, selection_ranges, semantic_tokens};

@@ -1,0 +1,115 @@
+//! The `northflank-lsp` binary: the language server on stdio, and the same engine as a
+//! command-line checker.
+
+mod check;
+mod server;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+const HELP: &str = "\
+northflank-lsp — language server and checker for Northflank templates and release flows
+
+USAGE:
+    northflank-lsp [serve] [--stdio]          run the language server on stdin/stdout
+    northflank-lsp check [OPTIONS] PATH...    check files and folders, print diagnostics
+
+CHECK OPTIONS:
+    --format human|json    output style (default: human)
+    --file-kind GLOB=KIND  treat files matching GLOB as KIND (template, release-flow,
+                           preview-template, workflow, preview-blueprint, auto, none);
+                           may be repeated
+
+OPTIONS:
+    -h, --help       print this help
+    -V, --version    print the version
+
+EXIT STATUS (check):
+    0  no errors    1  errors found    2  usage or I/O failure
+
+ENVIRONMENT:
+    NORTHFLANK_LSP_LOG    log filter for the server's stderr log (e.g. info, debug)
+";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1).peekable();
+    let command = match args.peek().and_then(|arg| arg.to_str()) {
+        Some("serve") | Some("check") => args.next().and_then(|arg| arg.into_string().ok()),
+        _ => None,
+    };
+    let rest: Vec<OsString> = args.collect();
+    match command.as_deref() {
+        Some("check") => check::main(rest),
+        _ => serve_main(rest),
+    }
+}
+
+fn serve_main(args: Vec<OsString>) -> ExitCode {
+    let mut parser = lexopt::Parser::from_args(args);
+    loop {
+        match parser.next() {
+            Ok(None) => break,
+            // Editor clients add `--stdio` (vscode-languageclient may add it twice).
+            Ok(Some(lexopt::Arg::Long("stdio"))) => {}
+            Ok(Some(lexopt::Arg::Short('h') | lexopt::Arg::Long("help"))) => {
+                return print_stdout(HELP);
+            }
+            Ok(Some(lexopt::Arg::Short('V') | lexopt::Arg::Long("version"))) => {
+                return print_stdout(&format!("northflank-lsp {}\n", env!("CARGO_PKG_VERSION")));
+            }
+            Ok(Some(other)) => {
+                return usage_error(&other.unexpected().to_string());
+            }
+            Err(err) => return usage_error(&err.to_string()),
+        }
+    }
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "northflank-lsp: cannot start the async runtime: {err}"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(server::run());
+    // The client said `exit` (or closed stdin): end now, without waiting for background work
+    // such as network requests that may still be in flight.
+    std::process::exit(0);
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NORTHFLANK_LSP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // stdout belongs to the protocol: logs go to stderr, where editors collect them.
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+}
+
+fn print_stdout(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    let _ = writeln!(
+        std::io::stderr(),
+        "northflank-lsp: {message}\n\nRun `northflank-lsp --help` for usage."
+    );
+    ExitCode::from(2)
+}

@@ -1,0 +1,276 @@
+//! Open documents: versioned text, edits applied strictly in version order, and a lazily
+//! computed, shared analysis per version.
+//!
+//! tower-lsp-server runs up to four messages at once, so two `didChange` notifications can reach
+//! us out of order. Every change carries the version it produces; a change is applied only on top
+//! of the version before it. An early arrival is parked until its predecessor comes; a stale one
+//! (its version is not newer than what we hold) is dropped and logged. LSP allows versions to
+//! skip numbers, so a parked change whose predecessor never arrives is applied when the next
+//! request or change needs the text (`flush_parked`), in version order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use nfls_ide::{Analysis, AnalysisConfig};
+use nfls_syntax::text::{Encoding, LineIndex, Position};
+use ropey::Rope;
+use tokio::sync::OnceCell;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+/// One version of one document: the text, its line index and (once computed) its analysis.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub uri: Uri,
+    pub version: i32,
+    /// The file path with `/` separators, for associations and git (None for non-file URIs).
+    pub path: Option<String>,
+    pub text: Arc<str>,
+    pub index: LineIndex,
+    pub config: Arc<AnalysisConfig>,
+    analysis: OnceCell<Arc<Analysis>>,
+}
+
+impl Snapshot {
+    fn new(
+        uri: Uri,
+        version: i32,
+        path: Option<String>,
+        rope: Rope,
+        config: Arc<AnalysisConfig>,
+    ) -> Snapshot {
+        let text: Arc<str> = Arc::from(rope.to_string());
+        Snapshot {
+            uri,
+            version,
+            path,
+            text,
+            index: LineIndex::from_rope(rope),
+            config,
+            analysis: OnceCell::new(),
+        }
+    }
+
+    /// The analysis of this version, computed once on a blocking thread and shared by every
+    /// request and the diagnostics task that ask for it.
+    pub async fn analysis(self: &Arc<Snapshot>) -> Arc<Analysis> {
+        self.analysis
+            .get_or_init(|| {
+                let snapshot = Arc::clone(self);
+                async move {
+                    let computed = tokio::task::spawn_blocking(move || {
+                        nfls_ide::analyze(
+                            &snapshot.text,
+                            snapshot.path.as_deref(),
+                            &snapshot.config,
+                        )
+                    })
+                    .await;
+                    match computed {
+                        Ok(analysis) => Arc::new(analysis),
+                        Err(err) => {
+                            // A panic in analysis must not take the server down: fall back to a
+                            // parse-only analysis so that the document stays usable.
+                            tracing::error!("analysis panicked: {err}");
+                            Arc::new(nfls_ide::analyze_syntax_only(&self.text))
+                        }
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+
+}
+
+#[derive(Debug)]
+struct Document {
+    version: i32,
+    rope: Rope,
+    parked: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
+    snapshot: Arc<Snapshot>,
+}
+
+/// What happened to a `didChange`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChangeOutcome {
+    /// Applied, possibly together with parked successors; the document is now at this version.
+    Applied(i32),
+    /// Came before its predecessor; parked until it arrives.
+    Parked,
+    /// Not newer than the current version: dropped.
+    Stale { current: i32 },
+    /// No such open document.
+    Unknown,
+}
+
+/// All open documents. Mutated only inside notification handlers, before any `.await`.
+#[derive(Debug, Default)]
+pub struct Documents {
+    docs: HashMap<Uri, Document>,
+}
+
+impl Documents {
+    pub fn open(
+        &mut self,
+        uri: Uri,
+        version: i32,
+        text: &str,
+        config: Arc<AnalysisConfig>,
+    ) -> Arc<Snapshot> {
+        let rope = Rope::from_str(text);
+        let path = file_path(&uri);
+        let snapshot = Arc::new(Snapshot::new(
+            uri.clone(),
+            version,
+            path,
+            rope.clone(),
+            config,
+        ));
+        self.docs.insert(
+            uri,
+            Document {
+                version,
+                rope,
+                parked: BTreeMap::new(),
+                snapshot: Arc::clone(&snapshot),
+            },
+        );
+        snapshot
+    }
+
+    pub fn close(&mut self, uri: &Uri) -> bool {
+        self.docs.remove(uri).is_some()
+    }
+
+    pub fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        self.docs.get(uri).map(|doc| Arc::clone(&doc.snapshot))
+    }
+
+
+    /// Applies one `didChange`, honouring version order (see the module docs).
+    pub fn change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: Encoding,
+    ) -> ChangeOutcome {
+        let Some(doc) = self.docs.get_mut(uri) else {
+            return ChangeOutcome::Unknown;
+        };
+        if version <= doc.version {
+            return ChangeOutcome::Stale {
+                current: doc.version,
+            };
+        }
+        if version != doc.version + 1 {
+            doc.parked.insert(version, changes);
+            return ChangeOutcome::Parked;
+        }
+        apply(&mut doc.rope, &changes, encoding);
+        doc.version = version;
+        // Successors that arrived early can go on now.
+        while let Some(entry) = doc.parked.first_entry() {
+            if *entry.key() != doc.version + 1 {
+                break;
+            }
+            let (next, changes) = entry.remove_entry();
+            apply(&mut doc.rope, &changes, encoding);
+            doc.version = next;
+        }
+        doc.snapshot = Arc::new(Snapshot::new(
+            uri.clone(),
+            doc.version,
+            doc.snapshot.path.clone(),
+            doc.rope.clone(),
+            Arc::clone(&doc.snapshot.config),
+        ));
+        ChangeOutcome::Applied(doc.version)
+    }
+
+    /// Applies parked changes whose predecessors never came (clients may skip version numbers),
+    /// in version order. Returns the new version when anything was applied.
+    pub fn flush_parked(&mut self, uri: &Uri, encoding: Encoding) -> Option<i32> {
+        let doc = self.docs.get_mut(uri)?;
+        if doc.parked.is_empty() {
+            return None;
+        }
+        for (version, changes) in std::mem::take(&mut doc.parked) {
+            apply(&mut doc.rope, &changes, encoding);
+            doc.version = version;
+        }
+        doc.snapshot = Arc::new(Snapshot::new(
+            uri.clone(),
+            doc.version,
+            doc.snapshot.path.clone(),
+            doc.rope.clone(),
+            Arc::clone(&doc.snapshot.config),
+        ));
+        Some(doc.version)
+    }
+
+    /// Re-analyses every document with new settings (new snapshots, same text and version).
+    pub fn reconfigure(&mut self, config: &Arc<AnalysisConfig>) -> Vec<Arc<Snapshot>> {
+        self.docs
+            .iter_mut()
+            .map(|(uri, doc)| {
+                doc.snapshot = Arc::new(Snapshot::new(
+                    uri.clone(),
+                    doc.version,
+                    doc.snapshot.path.clone(),
+                    doc.rope.clone(),
+                    Arc::clone(config),
+                ));
+                Arc::clone(&doc.snapshot)
+            })
+            .collect()
+    }
+}
+
+/// Applies content changes to the rope: ranged ones as edits, range-less ones as full
+/// replacements. Positions out of range are clamped, never a panic.
+fn apply(rope: &mut Rope, changes: &[TextDocumentContentChangeEvent], encoding: Encoding) {
+    for change in changes {
+        let Some(range) = change.range else {
+            *rope = Rope::from_str(&change.text);
+            continue;
+        };
+        // The line index must see the rope as it is now, after earlier changes of this batch.
+        let index = LineIndex::from_rope(rope.clone());
+        let start = index.offset(
+            Position {
+                line: range.start.line,
+                character: range.start.character,
+            },
+            encoding,
+        );
+        let end = index.offset(
+            Position {
+                line: range.end.line,
+                character: range.end.character,
+            },
+            encoding,
+        );
+        let (start, end) = if start <= end {
+            (start, end)
+        } else {
+            (end, start)
+        };
+        let start_char = rope.byte_to_char(start as usize);
+        let end_char = rope.byte_to_char(end as usize);
+        rope.remove(start_char..end_char);
+        rope.insert(start_char, &change.text);
+    }
+}
+
+/// The file system path of a `file:` URI, with `/` separators.
+pub fn file_path(uri: &Uri) -> Option<String> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    uri.to_file_path()
+        .map(|path| path.to_string_lossy().replace('\\', "/"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,684 @@
+//! The language server: tower-lsp-server on tokio, over stdio.
+//!
+//! Request flow: tower-lsp-server decodes a message and calls a `LanguageServer` method on
+//! [`Backend`]. Notifications that change state (open, change, close, configuration) mutate
+//! [`State`] synchronously, before any `.await`, under short non-async locks. Requests take an
+//! immutable [`documents::Snapshot`], ask it for its analysis (computed once per version on a
+//! blocking thread) and call the pure feature functions of `nfls-ide`; `convert` turns the
+//! results into LSP types. Every handler runs inside [`guard`], so a panic becomes an error
+//! response and the server keeps serving. No handler awaits a request to the client: those run
+//! in spawned tasks that feed their answers back as state.
+
+mod convert;
+pub mod documents;
+mod features;
+mod framing;
+pub mod settings;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use futures::FutureExt;
+use nfls_ide::AnalysisConfig;
+use nfls_syntax::text::Encoding;
+use serde_json::Value;
+use tokio::task::JoinHandle;
+use tower_lsp_server::jsonrpc::{self, Error as RpcError};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use self::documents::{ChangeOutcome, Documents, Snapshot};
+use self::settings::{DiagnosticsMode, Settings};
+
+/// Runs the server on stdin/stdout until the client says `exit` (or closes the stream).
+pub async fn run() {
+    let stdin = framing::filtered(tokio::io::stdin());
+    let stdout = tokio::io::stdout();
+    let test_hooks =
+        std::env::var_os("NORTHFLANK_LSP_TEST_HOOKS").is_some_and(|value| value == "1");
+    let mut builder = LspService::build(Backend::new);
+    if test_hooks {
+        builder = builder
+            .custom_method("northflank/test/panic", Backend::test_panic)
+            .custom_method("northflank/test/sleep", Backend::test_sleep)
+            .custom_method("northflank/test/text", Backend::test_text);
+    }
+    let (service, socket) = builder.finish();
+    Server::new(stdin, stdout, socket).serve(service).await;
+}
+
+/// What the client told us at `initialize`, resolved once.
+#[derive(Clone, Copy, Debug)]
+struct ClientInfo {
+    encoding: Encoding,
+    pull_diagnostics: bool,
+    configuration: bool,
+    /// The client asked (`experimental.northflankDocumentKind`) to be told each document's kind.
+    document_kind: bool,
+    /// Completion items may be snippets.
+    snippets: bool,
+    /// `textDocument/documentSymbol` may answer with a tree.
+    hierarchical_symbols: bool,
+}
+
+#[derive(Debug)]
+struct State {
+    documents: Mutex<Documents>,
+    client_info: RwLock<ClientInfo>,
+    settings: RwLock<Settings>,
+    analysis_config: RwLock<Arc<AnalysisConfig>>,
+    /// The pending debounced diagnostics task of each document; a newer change aborts it.
+    pending_diagnostics: Mutex<HashMap<Uri, JoinHandle<()>>>,
+    /// The document kind last announced to the client, per document.
+    announced_kinds: Mutex<HashMap<Uri, Option<&'static str>>>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(State {
+                documents: Mutex::new(Documents::default()),
+                client_info: RwLock::new(ClientInfo {
+                    encoding: Encoding::Utf16,
+                    pull_diagnostics: false,
+                    configuration: false,
+                    document_kind: false,
+                    snippets: false,
+                    hierarchical_symbols: false,
+                }),
+                settings: RwLock::new(Settings::default()),
+                analysis_config: RwLock::new(Arc::new(AnalysisConfig::default())),
+                pending_diagnostics: Mutex::new(HashMap::new()),
+                announced_kinds: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    fn client_info(&self) -> ClientInfo {
+        *self
+            .state
+            .client_info
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn documents(&self) -> std::sync::MutexGuard<'_, Documents> {
+        self.state
+            .documents
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The current snapshot of a document, after applying any changes still parked because
+    /// the client skipped a version number.
+    fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let encoding = self.client_info().encoding;
+        let mut documents = self.documents();
+        documents.flush_parked(uri, encoding);
+        documents.snapshot(uri)
+    }
+
+    fn pushes_diagnostics(&self) -> bool {
+        let mode = self
+            .state
+            .settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .diagnostics_mode;
+        match mode {
+            DiagnosticsMode::Push => true,
+            DiagnosticsMode::Pull => false,
+            DiagnosticsMode::Auto => !self.client_info().pull_diagnostics,
+        }
+    }
+
+    /// Publishes the diagnostics of `uri` after a short pause, unless a newer version arrives
+    /// first (then that version's task does it).
+    fn schedule_diagnostics(&self, uri: Uri) {
+        let push = self.pushes_diagnostics();
+        let announce = self.client_info().document_kind;
+        if !push && !announce {
+            return;
+        }
+        let debounce = self
+            .state
+            .settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .debounce_ms;
+        let client = self.client.clone();
+        let state = Arc::clone(&self.state);
+        let encoding = self.client_info().encoding;
+        let task_uri = uri.clone();
+        let task = tokio::spawn(async move {
+            if debounce > 0 {
+                tokio::time::sleep(Duration::from_millis(debounce)).await;
+            }
+            let Some(snapshot) = state
+                .documents
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .snapshot(&task_uri)
+            else {
+                return;
+            };
+            let analysis = snapshot.analysis().await;
+            // The newest version wins: if the text moved on while we analysed, leave it to the
+            // newer task.
+            let current = state
+                .documents
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .snapshot(&task_uri);
+            if current.is_none_or(|current| current.version != snapshot.version) {
+                return;
+            }
+            if announce {
+                let kind = analysis
+                    .classification
+                    .as_ref()
+                    .map(|classification| classification.kind.id());
+                let previous = state
+                    .announced_kinds
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(task_uri.clone(), kind);
+                if previous != Some(kind) {
+                    client
+                        .send_notification::<DocumentKindNotification>(DocumentKindParams {
+                            uri: task_uri.clone(),
+                            kind: kind.map(str::to_owned),
+                        })
+                        .await;
+                }
+            }
+            if !push {
+                return;
+            }
+            let diagnostics = analysis
+                .diagnostics
+                .iter()
+                .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding))
+                .collect();
+            client
+                .publish_diagnostics(task_uri, diagnostics, Some(snapshot.version))
+                .await;
+        });
+        let previous = self
+            .state
+            .pending_diagnostics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(uri, task);
+        if let Some(previous) = previous {
+            previous.abort();
+        }
+    }
+
+    /// Applies new settings: problems go to the user, every open document is re-analysed.
+    fn apply_settings(&self, value: &Value) {
+        let (settings, mut problems) = Settings::from_json(value);
+        let (config, glob_problems) = settings.analysis_config();
+        problems.extend(glob_problems);
+        tracing::info!(?settings, "settings applied");
+        *self
+            .state
+            .settings
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+        *self
+            .state
+            .analysis_config
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::clone(&config);
+        let snapshots = self.documents().reconfigure(&config);
+        for snapshot in snapshots {
+            self.schedule_diagnostics(snapshot.uri.clone());
+        }
+        if !problems.is_empty() {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!("northflank-lsp settings: {}", problems.join("; ")),
+                    )
+                    .await;
+            });
+        }
+        if !self.pushes_diagnostics() {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    client.workspace_diagnostic_refresh(),
+                )
+                .await;
+            });
+        }
+    }
+
+    /// Asks the client for the `northflank` section, in the background (awaiting a client
+    /// request inside a handler can deadlock tower-lsp-server), and applies the answer.
+    fn fetch_configuration(&self) {
+        if !self.client_info().configuration {
+            return;
+        }
+        let backend = Backend {
+            client: self.client.clone(),
+            state: Arc::clone(&self.state),
+        };
+        tokio::spawn(async move {
+            let request = backend.client.configuration(vec![ConfigurationItem {
+                scope_uri: None,
+                section: Some("northflank".to_owned()),
+            }]);
+            match tokio::time::timeout(Duration::from_secs(10), request).await {
+                Ok(Ok(mut values)) if !values.is_empty() => {
+                    let value = values.swap_remove(0);
+                    if !value.is_null() {
+                        backend.apply_settings(&value);
+                    }
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => tracing::warn!("workspace/configuration failed: {err}"),
+                Err(_) => tracing::warn!("workspace/configuration timed out"),
+            }
+        });
+    }
+
+    async fn test_panic(&self, _params: Value) -> jsonrpc::Result<Value> {
+        guard("northflank/test/panic", async {
+            panic!("test hook: deliberate panic")
+        })
+        .await
+    }
+
+    /// The server's copy of a document and its version, so tests can compare it with theirs.
+    async fn test_text(&self, params: Value) -> jsonrpc::Result<Value> {
+        guard("northflank/test/text", async {
+            let uri: Uri = params
+                .get("uri")
+                .and_then(Value::as_str)
+                .and_then(|uri| uri.parse().ok())
+                .ok_or_else(|| RpcError::invalid_params("expected {\"uri\": …}"))?;
+            Ok(match self.snapshot(&uri) {
+                Some(snapshot) => {
+                    serde_json::json!({"version": snapshot.version, "text": &*snapshot.text})
+                }
+                None => Value::Null,
+            })
+        })
+        .await
+    }
+
+    async fn test_sleep(&self, params: Value) -> jsonrpc::Result<Value> {
+        let millis = params.get("ms").and_then(Value::as_u64).unwrap_or(1000);
+        guard("northflank/test/sleep", async move {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            Ok(Value::String("slept".to_owned()))
+        })
+        .await
+    }
+}
+
+/// `northflank/documentKind`: tells a client that opted in which kind of Northflank document
+/// an open file is (`null`: not ours), so that it can show it and route the file. Sent when the
+/// kind of a document is first known and whenever it changes.
+enum DocumentKindNotification {}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct DocumentKindParams {
+    uri: Uri,
+    kind: Option<String>,
+}
+
+impl notification::Notification for DocumentKindNotification {
+    type Params = DocumentKindParams;
+    const METHOD: &'static str = "northflank/documentKind";
+}
+
+/// Runs a request handler, turning a panic into an internal-error response (logged) so that
+/// one bad request never takes the server down.
+async fn guard<T, F>(method: &'static str, handler: F) -> jsonrpc::Result<T>
+where
+    F: Future<Output = jsonrpc::Result<T>>,
+{
+    match AssertUnwindSafe(handler).catch_unwind().await {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic_message(panic.as_ref());
+            tracing::error!("{method} panicked: {message}");
+            let mut error = RpcError::internal_error();
+            error.message = format!("northflank-lsp: internal error in {method}: {message}").into();
+            Err(error)
+        }
+    }
+}
+
+/// Runs a notification handler, logging a panic instead of propagating it.
+fn guard_notification(method: &'static str, handler: impl FnOnce()) {
+    if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(handler)) {
+        tracing::error!("{method} panicked: {}", panic_message(panic.as_ref()));
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|message| (*message).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> jsonrpc::Result<InitializeResult> {
+        guard("initialize", async {
+            let capabilities = &params.capabilities;
+            let offers_utf8 = capabilities
+                .general
+                .as_ref()
+                .and_then(|general| general.position_encodings.as_ref())
+                .is_some_and(|encodings| encodings.contains(&PositionEncodingKind::UTF8));
+            let encoding = if offers_utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            };
+            let pull_diagnostics = capabilities
+                .text_document
+                .as_ref()
+                .is_some_and(|text_document| text_document.diagnostic.is_some());
+            let configuration = capabilities
+                .workspace
+                .as_ref()
+                .and_then(|workspace| workspace.configuration)
+                .unwrap_or(false);
+            let document_kind = capabilities
+                .experimental
+                .as_ref()
+                .and_then(|experimental| experimental.get("northflankDocumentKind"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let text_document = capabilities.text_document.as_ref();
+            let snippets = text_document
+                .and_then(|text_document| text_document.completion.as_ref())
+                .and_then(|completion| completion.completion_item.as_ref())
+                .and_then(|item| item.snippet_support)
+                .unwrap_or(false);
+            let hierarchical_symbols = text_document
+                .and_then(|text_document| text_document.document_symbol.as_ref())
+                .and_then(|symbols| symbols.hierarchical_document_symbol_support)
+                .unwrap_or(false);
+            *self.state.client_info.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = ClientInfo {
+                encoding,
+                pull_diagnostics,
+                configuration,
+                document_kind,
+                snippets,
+                hierarchical_symbols,
+            };
+            if let Some(options) = &params.initialization_options {
+                self.apply_settings(options);
+            }
+            let diagnostic_provider = (!self.pushes_diagnostics()).then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("northflank".to_owned()),
+                    inter_file_dependencies: false,
+                    workspace_diagnostics: false,
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })
+            });
+            Ok(InitializeResult {
+                capabilities: ServerCapabilities {
+                    position_encoding: Some(match encoding {
+                        Encoding::Utf8 => PositionEncodingKind::UTF8,
+                        Encoding::Utf16 => PositionEncodingKind::UTF16,
+                    }),
+                    text_document_sync: Some(TextDocumentSyncCapability::Options(
+                        TextDocumentSyncOptions {
+                            open_close: Some(true),
+                            change: Some(TextDocumentSyncKind::INCREMENTAL),
+                            ..TextDocumentSyncOptions::default()
+                        },
+                    )),
+                    diagnostic_provider,
+                    completion_provider: Some(CompletionOptions {
+                        trigger_characters: Some(features::COMPLETION_TRIGGERS.iter().map(|c| (*c).to_owned()).collect()),
+                        ..CompletionOptions::default()
+                    }),
+                    hover_provider: Some(HoverProviderCapability::Simple(true)),
+                    definition_provider: Some(OneOf::Left(true)),
+                    references_provider: Some(OneOf::Left(true)),
+                    rename_provider: Some(OneOf::Right(RenameOptions {
+                        prepare_provider: Some(true),
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })),
+                    document_highlight_provider: Some(OneOf::Left(true)),
+                    document_symbol_provider: Some(OneOf::Left(true)),
+                    folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                    selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                    document_formatting_provider: Some(OneOf::Left(true)),
+                    document_range_formatting_provider: Some(OneOf::Left(true)),
+                    code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR, CodeActionKind::SOURCE]),
+                        ..CodeActionOptions::default()
+                    })),
+                    semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: features::TOKEN_TYPES.to_vec(),
+                                token_modifiers: Vec::new(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: WorkDoneProgressOptions::default(),
+                        },
+                    )),
+                    ..ServerCapabilities::default()
+                },
+                server_info: Some(ServerInfo {
+                    name: "northflank-lsp".to_owned(),
+                    version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+                }),
+                offset_encoding: None,
+            })
+        })
+        .await
+    }
+
+    async fn initialized(&self, _params: InitializedParams) {
+        guard_notification("initialized", || self.fetch_configuration());
+        // Compile the schema validators now, off the request path, so that the first
+        // diagnostics do not pay for it.
+        tokio::task::spawn_blocking(|| nfls_schema::SchemaSet::embedded().warm_up());
+    }
+
+    async fn shutdown(&self) -> jsonrpc::Result<()> {
+        for (_, task) in self
+            .state
+            .pending_diagnostics
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+        {
+            task.abort();
+        }
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        guard_notification("textDocument/didOpen", || {
+            let document = params.text_document;
+            let config = Arc::clone(
+                &self
+                    .state
+                    .analysis_config
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner()),
+            );
+            self.documents().open(
+                document.uri.clone(),
+                document.version,
+                &document.text,
+                config,
+            );
+            self.schedule_diagnostics(document.uri);
+        });
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        guard_notification("textDocument/didChange", || {
+            let encoding = self.client_info().encoding;
+            let uri = params.text_document.uri;
+            let version = params.text_document.version;
+            let outcome = self
+                .documents()
+                .change(&uri, version, params.content_changes, encoding);
+            match outcome {
+                ChangeOutcome::Applied(_) => self.schedule_diagnostics(uri),
+                ChangeOutcome::Parked => {
+                    tracing::debug!(%version, "change parked until its predecessor arrives")
+                }
+                ChangeOutcome::Stale { current } => {
+                    tracing::warn!(%version, %current, "dropped a change for an older version")
+                }
+                ChangeOutcome::Unknown => tracing::warn!("change for a document that is not open"),
+            }
+        });
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let closed = self.documents().close(&uri);
+        self.state
+            .announced_kinds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&uri);
+        if let Some(task) = self
+            .state
+            .pending_diagnostics
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&uri)
+        {
+            task.abort();
+        }
+        if closed && self.pushes_diagnostics() {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let has_section = params
+            .settings
+            .get("northflank")
+            .is_some_and(|section| !section.is_null());
+        guard_notification("workspace/didChangeConfiguration", || {
+            if has_section {
+                self.apply_settings(&params.settings);
+            } else {
+                // Pull-style clients send `null` and expect us to ask.
+                self.fetch_configuration();
+            }
+        });
+    }
+
+    async fn completion(&self, params: CompletionParams) -> jsonrpc::Result<Option<CompletionResponse>> {
+        guard("textDocument/completion", self.handle_completion(params)).await
+    }
+
+    async fn hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
+        guard("textDocument/hover", self.handle_hover(params)).await
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> jsonrpc::Result<Option<GotoDefinitionResponse>> {
+        guard("textDocument/definition", self.handle_definition(params)).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> jsonrpc::Result<Option<Vec<Location>>> {
+        guard("textDocument/references", self.handle_references(params)).await
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
+        guard("textDocument/prepareRename", self.handle_prepare_rename(params)).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> jsonrpc::Result<Option<WorkspaceEdit>> {
+        guard("textDocument/rename", self.handle_rename(params)).await
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> jsonrpc::Result<Option<Vec<DocumentHighlight>>> {
+        guard("textDocument/documentHighlight", self.handle_document_highlight(params)).await
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
+        guard("textDocument/documentSymbol", self.handle_document_symbol(params)).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> jsonrpc::Result<Option<Vec<FoldingRange>>> {
+        guard("textDocument/foldingRange", self.handle_folding_range(params)).await
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> jsonrpc::Result<Option<Vec<SelectionRange>>> {
+        guard("textDocument/selectionRange", self.handle_selection_range(params)).await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
+        guard("textDocument/formatting", self.handle_formatting(params)).await
+    }
+
+    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
+        guard("textDocument/rangeFormatting", self.handle_range_formatting(params)).await
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> jsonrpc::Result<Option<SemanticTokensResult>> {
+        guard("textDocument/semanticTokens/full", self.handle_semantic_tokens(params)).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> jsonrpc::Result<Option<CodeActionResponse>> {
+        guard("textDocument/codeAction", self.handle_code_action(params)).await
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> jsonrpc::Result<DocumentDiagnosticReportResult> {
+        guard("textDocument/diagnostic", async {
+            let encoding = self.client_info().encoding;
+            let items = match self.snapshot(&params.text_document.uri) {
+                Some(snapshot) => {
+                    let analysis = snapshot.analysis().await;
+                    analysis
+                        .diagnostics
+                        .iter()
+                        .map(|diagnostic| {
+                            convert::diagnostic(&snapshot.index, diagnostic, encoding)
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items,
+                    },
+                }),
+            ))
+        })
+        .await
+    }
+}

@@ -1,0 +1,194 @@
+//! Tests for document classification.
+
+use super::*;
+
+fn kind_of(path: Option<&str>, text: &str) -> Option<Classification> {
+    let parse = nfls_syntax::parse(text);
+    classify(&parse.tree, path, &Associations::defaults())
+}
+
+#[test]
+fn schema_urls_documented_and_aliases() {
+    let cases = [
+        (
+            "https://api.northflank.com/v1/schemas/template",
+            Some(DocumentKind::Template),
+        ),
+        (
+            "https://api.northflank.com/v1/schemas/release-flow",
+            Some(DocumentKind::ReleaseFlow),
+        ),
+        (
+            "https://api.northflank.com/v1/schemas/preview-env",
+            Some(DocumentKind::PreviewTemplate),
+        ),
+        (
+            "https://api.salvo.sh/v1/schemas/release-flow",
+            Some(DocumentKind::ReleaseFlow),
+        ),
+        (
+            "https://northflank.com/schemas/v1/template",
+            Some(DocumentKind::Template),
+        ),
+        (
+            "https://api.northflank.com/v1/schemas/template-schema.json",
+            Some(DocumentKind::Template),
+        ),
+        (
+            "http://api.northflank.com/v1/schemas/template/",
+            Some(DocumentKind::Template),
+        ),
+        ("https://northflank.com/schemas/v1/project.json", None),
+        ("https://json.schemastore.org/package", None),
+        ("https://example.com/v1/schemas/template", None),
+        ("not a url", None),
+    ];
+    for (url, expected) in cases {
+        assert_eq!(kind_from_schema_url(url), expected, "{url}");
+    }
+}
+
+#[test]
+fn package_json_and_tsconfig_are_not_ours() {
+    assert_eq!(
+        kind_of(
+            Some("/w/package.json"),
+            r#"{"name": "x", "version": "1.0.0", "scripts": {}}"#
+        ),
+        None
+    );
+    assert_eq!(
+        kind_of(
+            Some("/w/tsconfig.json"),
+            r#"{"compilerOptions": {"strict": true}}"#
+        ),
+        None
+    );
+    // A Kubernetes-style manifest has `kind` at the top, not a node in `spec`.
+    assert_eq!(
+        kind_of(
+            Some("/w/deploy.json"),
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}}"#
+        ),
+        None
+    );
+    assert_eq!(kind_of(None, ""), None);
+}
+
+#[test]
+fn content_decides_the_kind() {
+    let template = r#"{"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}}}"#;
+    let found = kind_of(Some("/w/infra.json"), template).unwrap();
+    assert_eq!(found.kind, DocumentKind::Template);
+    assert_eq!(
+        found.evidence,
+        Evidence::Content {
+            reason: "a root `spec` node"
+        }
+    );
+
+    let release = r#"{"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [
+        {"kind": "Release", "spec": {"type": "build"}}]}}}"#;
+    assert_eq!(
+        kind_of(None, release).unwrap().kind,
+        DocumentKind::ReleaseFlow
+    );
+
+    let triggers = r#"{"apiVersion": "v1.2", "triggers": [], "spec": {"kind": "Workflow", "spec": {"type": "parallel", "steps": []}}}"#;
+    assert_eq!(
+        kind_of(None, triggers).unwrap().kind,
+        DocumentKind::ReleaseFlow
+    );
+
+    let preview = r#"{"apiVersion": "v1.2", "triggers": [{"repoUrl": "x"}], "spec": {"kind": "Workflow", "spec": {"type": "parallel",
+        "steps": [{"kind": "BuildSource", "spec": {"type": "service"}}]}}}"#;
+    assert_eq!(
+        kind_of(None, preview).unwrap().kind,
+        DocumentKind::PreviewTemplate
+    );
+
+    let workflow = r#"{"apiVersion": "v1.2", "name": "deploy", "triggers": [{"kind": "vcs-push", "spec": {}}],
+        "spec": {"kind": "Workflow", "spec": {"type": "parallel", "steps": []}}}"#;
+    assert_eq!(
+        kind_of(None, workflow).unwrap().kind,
+        DocumentKind::Workflow
+    );
+}
+
+#[test]
+fn nested_pipeline_documents_do_not_decide_the_outer_kind() {
+    let text = r#"{"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [
+        {"kind": "Pipeline", "spec": {"stages": [{"name": "Production", "releaseFlow": {"kind": "ReleaseFlow",
+          "spec": {"spec": {"kind": "Workflow", "spec": {"steps": [{"kind": "Release", "spec": {}}]}}}}}]}}]}}}"#;
+    assert_eq!(kind_of(None, text).unwrap().kind, DocumentKind::Template);
+}
+
+#[test]
+fn content_overrides_a_template_schema_url() {
+    let text = r#"{"$schema": "https://northflank.com/schemas/v1/template", "apiVersion": "v1.2",
+        "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [{"kind": "BuildSource", "spec": {}}]}}}"#;
+    let found = kind_of(None, text).unwrap();
+    assert_eq!(found.kind, DocumentKind::PreviewTemplate);
+    assert!(matches!(
+        found.evidence,
+        Evidence::ContentOverSchema {
+            schema_kind: DocumentKind::Template,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_specific_schema_url_wins_over_content() {
+    let text = r#"{"$schema": "https://api.northflank.com/v1/schemas/release-flow", "spec": {"kind": "Workflow", "spec": {}}}"#;
+    let found = kind_of(None, text).unwrap();
+    assert_eq!(found.kind, DocumentKind::ReleaseFlow);
+    assert!(matches!(found.evidence, Evidence::SchemaUrl { .. }));
+}
+
+#[test]
+fn settings_associations() {
+    let mut associations = Associations::defaults();
+    associations
+        .push(
+            "deploy/*.json",
+            Association::Kind(DocumentKind::ReleaseFlow),
+        )
+        .unwrap();
+    associations
+        .push("northflank/legacy/*.json", Association::None)
+        .unwrap();
+    let parse = nfls_syntax::parse("{}");
+    let found = classify(&parse.tree, Some("/repo/deploy/prod.json"), &associations).unwrap();
+    assert_eq!(found.kind, DocumentKind::ReleaseFlow);
+    assert_eq!(
+        found.evidence,
+        Evidence::Setting {
+            glob: "deploy/*.json".into()
+        }
+    );
+
+    let template = r#"{"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {}}}"#;
+    let parse = nfls_syntax::parse(template);
+    assert_eq!(
+        classify(
+            &parse.tree,
+            Some("/repo/northflank/legacy/a.json"),
+            &associations
+        ),
+        None
+    );
+
+    // An empty file with a conventional name is ours (a template until content says more).
+    let parse = nfls_syntax::parse("");
+    let found = classify(&parse.tree, Some("/repo/northflank.json"), &associations).unwrap();
+    assert_eq!(found.kind, DocumentKind::Template);
+    assert_eq!(
+        found.evidence,
+        Evidence::FileName {
+            glob: "northflank.json".into()
+        }
+    );
+
+    assert!(associations.push("[", Association::Auto).is_err());
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: the built `northflank-lsp` binary, driven over stdio like an editor.
+
+mod support;
+
+mod lifecycle;
+mod sync;

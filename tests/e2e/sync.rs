@@ -1,0 +1,296 @@
+//! Document sync and diagnostics: open, incremental changes (multi-byte text, rapid typing),
+//! close, push and pull, which files are ours, and settings.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::support::{Fixture, Options, TestServer, helix_like_capabilities, range};
+
+const TEMPLATE_URI: &str = "file:///w/infra/northflank.json";
+
+/// A template with one missing comma (after `"name": "demo"`).
+const MISSING_COMMA: &str = r#"{
+  "apiVersion": "v1.2",
+  "name": "demo"⟦⟧
+  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}}
+}
+"#;
+
+fn missing_comma_message() -> &'static str {
+    "expected `,` between members"
+}
+
+#[test]
+fn did_open_pushes_syntax_diagnostics_at_exact_ranges() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let fixture = Fixture::parse(MISSING_COMMA);
+    server.open(TEMPLATE_URI, &fixture.text);
+    let diagnostics = server.diagnostics(TEMPLATE_URI, 1);
+    assert_eq!(
+        diagnostics,
+        vec![json!({
+            "range": range(&fixture.text, fixture.ranges[0], false),
+            "severity": 1,
+            "code": "syntax/missing-comma",
+            "source": "northflank",
+            "message": missing_comma_message(),
+        })]
+    );
+    server.shutdown();
+}
+
+#[test]
+fn incremental_changes_with_multibyte_text_keep_ranges_exact() {
+    for capabilities in [
+        crate::support::vscode_like_capabilities(),
+        helix_like_capabilities(),
+    ] {
+        let (mut server, _) = TestServer::start(Options {
+            capabilities,
+            ..Options::default()
+        });
+        let utf8 = server.utf8;
+        let before = "{\n  \"description\": \"café 😀 ✓\",\n  \"apiVersion\": \"v1.2\",\n  \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"sequential\", \"steps\": []}}\n}\n";
+        server.open(TEMPLATE_URI, before);
+        assert_eq!(server.diagnostics(TEMPLATE_URI, 1), Vec::<Value>::new());
+
+        // Insert `X` right after the emoji: the column depends on the encoding.
+        let emoji_end = before.find('😀').unwrap() + '😀'.len_utf8();
+        let at = crate::support::position(before, emoji_end, utf8);
+        server.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": TEMPLATE_URI, "version": 2},
+                "contentChanges": [{"range": {"start": at, "end": at}, "text": "X"}]
+            }),
+        );
+        let after_first = before.replacen("😀", "😀X", 1);
+        assert_eq!(
+            server.server_text(TEMPLATE_URI),
+            json!({"version": 2, "text": after_first})
+        );
+
+        // Delete the comma after the description value (on the line with the emoji): the
+        // diagnostic lands right after the string, in the negotiated encoding.
+        let comma = after_first.find("✓\",").unwrap() + "✓\"".len();
+        let start = crate::support::position(&after_first, comma, utf8);
+        let end = crate::support::position(&after_first, comma + 1, utf8);
+        server.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": TEMPLATE_URI, "version": 3},
+                "contentChanges": [{"range": {"start": start, "end": end}, "text": ""}]
+            }),
+        );
+        let final_text = format!("{}{}", &after_first[..comma], &after_first[comma + 1..]);
+        let diagnostics = server.diagnostics(TEMPLATE_URI, 3);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+        assert_eq!(diagnostics[0]["code"], "syntax/missing-comma");
+        assert_eq!(
+            diagnostics[0]["range"],
+            range(&final_text, (comma, comma), utf8)
+        );
+        server.shutdown();
+    }
+}
+
+#[test]
+fn many_rapid_changes_end_in_exactly_the_typed_text() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let target = "{\n  \"apiVersion\": \"v1.2\",\n  \"name\": \"Ünïcødé 🚀 demo\",\n  \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"parallel\", \"steps\": []}}\n}\n";
+    server.open(TEMPLATE_URI, "");
+    // Type the document character by character, as fast as the pipe takes it.
+    let mut typed = String::new();
+    let mut version = 1;
+    for ch in target.chars() {
+        let at = crate::support::position(&typed, typed.len(), false);
+        version += 1;
+        server.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": TEMPLATE_URI, "version": version},
+                "contentChanges": [{"range": {"start": at, "end": at}, "text": ch.to_string()}]
+            }),
+        );
+        typed.push(ch);
+    }
+    assert_eq!(
+        server.server_text(TEMPLATE_URI),
+        json!({"version": version, "text": target})
+    );
+    // The newest version wins: its diagnostics arrive (clean), and no older version's
+    // diagnostics are published after it.
+    assert_eq!(
+        server.diagnostics(TEMPLATE_URI, version),
+        Vec::<Value>::new()
+    );
+    let later = server.drain_matching(Duration::from_millis(300), |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+    });
+    assert!(
+        later.is_empty(),
+        "published after the newest version: {later:#?}"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn files_that_are_not_ours_stay_silent() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let broken = "{\n  \"name\": \"pkg\"\n  \"version\": \"1.0.0\",\n}\n";
+    server.open("file:///w/package.json", broken);
+    server.open(
+        "file:///w/tsconfig.json",
+        "{\"compilerOptions\": {\"strict\": true,}}",
+    );
+    for uri in ["file:///w/package.json", "file:///w/tsconfig.json"] {
+        let published = server.drain_matching(Duration::from_millis(400), |message| {
+            message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri
+        });
+        for message in published {
+            assert_eq!(message["params"]["diagnostics"], json!([]), "{uri}");
+        }
+    }
+    server.shutdown();
+}
+
+#[test]
+fn close_clears_pushed_diagnostics() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let fixture = Fixture::parse(MISSING_COMMA);
+    server.open(TEMPLATE_URI, &fixture.text);
+    assert_eq!(server.diagnostics(TEMPLATE_URI, 1).len(), 1);
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": TEMPLATE_URI}}),
+    );
+    let params = server.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == TEMPLATE_URI && params["diagnostics"] == json!([])
+    });
+    assert!(params.get("version").is_none_or(Value::is_null));
+    server.shutdown();
+}
+
+#[test]
+fn pull_diagnostics_when_the_client_supports_them() {
+    let mut capabilities = crate::support::vscode_like_capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+    let (mut server, result) = TestServer::start(Options {
+        capabilities,
+        ..Options::default()
+    });
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["identifier"],
+        "northflank"
+    );
+    let fixture = Fixture::parse(MISSING_COMMA);
+    server.open(TEMPLATE_URI, &fixture.text);
+    let report = server
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": TEMPLATE_URI}}),
+        )
+        .unwrap();
+    assert_eq!(report["kind"], "full");
+    assert_eq!(report["items"][0]["code"], "syntax/missing-comma");
+    assert_eq!(
+        report["items"][0]["range"],
+        range(&fixture.text, fixture.ranges[0], false)
+    );
+    // Nothing is pushed in pull mode.
+    let pushed = server.drain_matching(Duration::from_millis(300), |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+    });
+    assert!(pushed.is_empty(), "{pushed:#?}");
+    server.shutdown();
+}
+
+#[test]
+fn file_associations_from_initialization_options() {
+    let options = Options {
+        initialization_options: Some(
+            json!({"northflank": {"files": {"deploy/*.json": "release-flow"}}}),
+        ),
+        ..Options::default()
+    };
+    let (mut server, _) = TestServer::start(options);
+    // Not a conventional name and no Northflank content: ours only through the setting.
+    let uri = "file:///w/deploy/prod.json";
+    server.open(uri, "{\"apiVersion\": \"v1.2\" \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"parallel\"}}}");
+    let diagnostics = server.diagnostics(uri, 1);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["code"], "syntax/missing-comma");
+    server.shutdown();
+}
+
+#[test]
+fn file_associations_from_workspace_configuration_and_did_change_configuration() {
+    let options = Options {
+        configuration: json!({"files": {"custom/*.json": "template"}}),
+        ..Options::default()
+    };
+    let (mut server, _) = TestServer::start(options);
+    // The server asks for its section after `initialized`.
+    let request = server.server_request("workspace/configuration");
+    assert_eq!(
+        request["params"]["items"],
+        json!([{"section": "northflank"}])
+    );
+    let uri = "file:///w/custom/a.json";
+    server.open(uri, "{\"apiVersion\": \"v1.2\" \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"parallel\"}}}");
+    // The answer may be applied just after the open: then the document is analysed again.
+    let params = server.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == uri
+            && params["diagnostics"]
+                .as_array()
+                .is_some_and(|items| items.len() == 1)
+    });
+    assert_eq!(params["diagnostics"][0]["code"], "syntax/missing-comma");
+
+    // Settings pushed with the notification replace the old ones: the file is no longer ours.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"northflank": {"files": {"custom/*.json": "none"}}}}),
+    );
+    let params = server.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == uri
+    });
+    assert_eq!(params["diagnostics"], json!([]));
+    server.shutdown();
+}
+
+#[test]
+fn document_kind_is_announced_to_clients_that_ask() {
+    let mut capabilities = crate::support::vscode_like_capabilities();
+    capabilities["experimental"] = json!({"northflankDocumentKind": true});
+    let (mut server, _) = TestServer::start(Options {
+        capabilities,
+        ..Options::default()
+    });
+    let release_flow = "{\"apiVersion\": \"v1.2\", \"triggers\": [], \"spec\": {\"kind\": \"Workflow\", \"spec\": {}}}";
+    server.open("file:///w/release.json", release_flow);
+    server.open("file:///w/package.json", "{\"name\": \"x\"}");
+    let params = server.notification("northflank/documentKind", |params| {
+        params["uri"] == "file:///w/release.json"
+    });
+    assert_eq!(params["kind"], "release-flow");
+    let params = server.notification("northflank/documentKind", |params| {
+        params["uri"] == "file:///w/package.json"
+    });
+    assert_eq!(params["kind"], Value::Null);
+    // Editing the file into a template changes the kind, and the client is told.
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": "file:///w/release.json", "version": 2},
+            "contentChanges": [{"text": "{\"apiVersion\": \"v1.2\", \"spec\": {\"kind\": \"Workflow\", \"spec\": {}}}"}]
+        }),
+    );
+    let params = server.notification("northflank/documentKind", |params| {
+        params["uri"] == "file:///w/release.json"
+    });
+    assert_eq!(params["kind"], "template");
+    server.shutdown();
+}
