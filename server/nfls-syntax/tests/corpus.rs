@@ -1,6 +1,9 @@
 //! Parses the shared corpus of real Northflank files (skipped when `../shared` is absent) and
 //! large generated documents.
 
+// Skipping a test because the shared corpus is absent must say so.
+#![allow(clippy::print_stderr)]
+
 use std::path::PathBuf;
 
 use nfls_syntax::{codes, parse, text::Encoding, text::LineIndex, text::Position};

@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let mut last = 0;
     for e in &p.errors {
         assert!(e.range.start <= e.range.end && e.range.end <= len, "{e:?}");
-        assert!(text.is_char_boundary(e.range.start as usize) && text.is_char_boundary(e.range.end as usize));
+        assert!(
+            text.is_char_boundary(e.range.start as usize)
+                && text.is_char_boundary(e.range.end as usize)
+        );
         assert!(e.range.start >= last);
         assert!(e.code.starts_with("syntax/") && !e.message.is_empty());
         last = e.range.start;
@@ -27,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
         // Valid JSON (by serde_json) must parse cleanly to the same value.
         if let Ok(expected) = serde_json::from_str::<serde_json::Value>(&text) {
             if !text.starts_with('\u{feff}') {
-                assert!(p.errors.iter().all(|e| e.code == "syntax/duplicate-key"), "{:?}", p.errors);
+                assert!(
+                    p.errors.iter().all(|e| e.code == "syntax/duplicate-key"),
+                    "{:?}",
+                    p.errors
+                );
                 assert_eq!(json, expected);
             }
         }
@@ -47,7 +54,13 @@ fuzz_target!(|data: &[u8]| {
                 }
                 let _ = v.to_json();
             }
-            let _ = (v.as_str(), v.as_f64(), v.string_content_range(), v.parent(), v.parent_member());
+            let _ = (
+                v.as_str(),
+                v.as_f64(),
+                v.string_content_range(),
+                v.parent(),
+                v.parent_member(),
+            );
         }
         if let Some(m) = tree.covering_member(off) {
             assert!(m.range().contains_inclusive(off));
@@ -59,7 +72,9 @@ fuzz_target!(|data: &[u8]| {
             assert!(back <= len);
             if off <= len && text.is_char_boundary(off as usize) {
                 // Round trip at char boundaries, except inside a `\r\n`.
-                let inside_crlf = off > 0 && text.as_bytes()[off as usize - 1] == b'\r' && text.as_bytes().get(off as usize) == Some(&b'\n');
+                let inside_crlf = off > 0
+                    && text.as_bytes()[off as usize - 1] == b'\r'
+                    && text.as_bytes().get(off as usize) == Some(&b'\n');
                 if !inside_crlf {
                     assert_eq!(back, off, "{pos:?} {enc:?}");
                 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# End-to-end latency and memory of northflank-lsp, side by side with vscode-json-language-server
+# given our schemas, on generated templates of about 100 KB, 1 MB and 10 MB.
+#
+# Usage: tests/bench/lsp.sh [OUT_DIR]     (needs ../shared/bench and, for the comparison, npm)
+# Prints one JSON line per run (from ../shared/bench/lspbench.py) and a Markdown table.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+shared="$repo/../shared/bench"
+out=${1:-$(mktemp -d)}
+if [ ! -f "$shared/lspbench.py" ]; then
+  echo "skipped: $shared is absent (it exists on the project's machines, not in a clone)"
+  exit 0
+fi
+mkdir -p "$out"
+(cd "$repo" && cargo build --release --locked -p nfls-lsp >&2)
+server="$repo/target/release/northflank-lsp"
+
+# vscode-json-language-server, installed into a private folder.
+tools="$out/tools"
+if [ ! -x "$tools/node_modules/.bin/vscode-json-language-server" ]; then
+  mkdir -p "$tools"
+  (cd "$tools" && npm install --silent --no-audit --no-fund vscode-langservers-extracted@4.10.0 >&2) || true
+fi
+json_server="$tools/node_modules/.bin/vscode-json-language-server"
+
+declare -A nodes=([100k]=80 [1m]=800 [10m]=8000)
+results="$out/results.jsonl"
+: > "$results"
+for size in 100k 1m 10m; do
+  file="$out/template-$size.json"
+  python3 "$shared/gen_template.py" --nodes "${nodes[$size]}" --seed 1 > "$file"
+  python3 "$shared/lspbench.py" --server "$server --stdio" --file "$file" --points 50 | tee -a "$results"
+  if [ -x "$json_server" ]; then
+    settings=$(python3 - "$repo" "$file" <<'PY'
+import glob, json, os, sys
+repo, file = sys.argv[1], sys.argv[2]
+# Every schema inline under its `$id`, so that the cross-file `$ref`s resolve offline.
+schemas = []
+for path in sorted(glob.glob(os.path.join(repo, "schemas", "*.schema.json"))):
+    content = json.load(open(path))
+    entry = {"url": content["$id"], "schema": content}
+    if path.endswith("/template.schema.json"):
+        entry["fileMatch"] = [file]
+    schemas.append(entry)
+print(json.dumps({"json": {"validate": {"enable": True}, "schemas": schemas}}))
+PY
+)
+    python3 "$shared/lspbench.py" --server "$json_server --stdio" --file "$file" --points 50 --settings "$settings" | tee -a "$results"
+  fi
+done
+
+python3 - "$results" <<'PY'
+import json, sys, os
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+print()
+print("| server | file | open→diagnostics ms | change→diagnostics ms | completion p95 ms | hover p95 ms | peak RSS MiB |")
+print("|---|---|---|---|---|---|---|")
+for r in rows:
+    name = "northflank-lsp" if "northflank-lsp" in r["server"] else "vscode-json-language-server"
+    p95 = lambda k: "-" if not r.get(k) else r[k]["p95"]
+    rss = "-" if not r.get("peak_rss_kib") else round(r["peak_rss_kib"] / 1024, 1)
+    print(f"| {name} | {r['file']} ({round(r['bytes']/1e6, 2)} MB) | {r['open_to_diagnostics_ms']} | {r['change_to_diagnostics_ms']} | {p95('completion_ms')} | {p95('hover_ms')} | {rss} |")
+PY
