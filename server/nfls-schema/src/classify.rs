@@ -368,15 +368,36 @@ struct Reason {
 
 fn classify_content(root: Object<'_>) -> Option<(DocumentKind, Reason)> {
     let spec = root.get("spec")?.as_object()?;
-    let root_kind = spec.get("kind")?.as_str()?;
-    let known_kind = NODE_KINDS.contains(&root_kind);
     let api_version = root.get("apiVersion").and_then(Value::as_str);
     let has_api_version = matches!(api_version, Some("v1" | "v1.2"));
-    let has_node_shape = spec
-        .get("spec")
-        .is_some_and(|inner| inner.as_object().is_some());
-    if !known_kind && !(has_api_version && has_node_shape) {
-        return None;
+    match spec.get("kind").and_then(Value::as_str) {
+        Some(root_kind) => {
+            let known_kind = NODE_KINDS.contains(&root_kind);
+            let has_node_shape = spec
+                .get("spec")
+                .is_some_and(|inner| inner.as_object().is_some());
+            if !(known_kind || (has_api_version && has_node_shape)) {
+                return None;
+            }
+        }
+        None => {
+            // A skeleton being written (`"spec": {}`): ours only with a Northflank `apiVersion`,
+            // a document key of ours beside it, and nothing of a Kubernetes manifest.
+            let document_key = [
+                "name",
+                "arguments",
+                "options",
+                "gitops",
+                "triggers",
+                "teardownSpec",
+            ]
+            .iter()
+            .any(|key| root.get(key).is_some());
+            let manifest = root.get("kind").is_some() || root.get("metadata").is_some();
+            if !has_api_version || !document_key || manifest {
+                return None;
+            }
+        }
     }
 
     let kinds = KindsSeen::collect(spec.value());

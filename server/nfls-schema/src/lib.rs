@@ -6,6 +6,7 @@
 
 pub mod classify;
 mod nodes;
+mod query;
 mod validate;
 
 use std::collections::HashMap;
@@ -19,16 +20,37 @@ pub use classify::{
     kind_from_schema_url,
 };
 pub use nodes::{NodeKindInfo, camel_to_words};
-pub use validate::{Level, MAX_VALIDATION_DEPTH, SchemaProblem};
+pub use query::{
+    Choice, Discriminator, JsonType, NodePosition, PropertyInfo, SchemaInfo, SchemaRef,
+};
+pub use validate::{Level, MAX_VALIDATION_DEPTH, SchemaProblem, Suggestion};
 
 /// The schema files compiled into the binary: (file name, contents).
 const EMBEDDED: &[(&str, &str)] = &[
-    ("nodes.schema.json", include_str!("../../../schemas/nodes.schema.json")),
-    ("template.schema.json", include_str!("../../../schemas/template.schema.json")),
-    ("release-flow.schema.json", include_str!("../../../schemas/release-flow.schema.json")),
-    ("preview-template.schema.json", include_str!("../../../schemas/preview-template.schema.json")),
-    ("workflow.schema.json", include_str!("../../../schemas/workflow.schema.json")),
-    ("preview-blueprint.schema.json", include_str!("../../../schemas/preview-blueprint.schema.json")),
+    (
+        "nodes.schema.json",
+        include_str!("../../../schemas/nodes.schema.json"),
+    ),
+    (
+        "template.schema.json",
+        include_str!("../../../schemas/template.schema.json"),
+    ),
+    (
+        "release-flow.schema.json",
+        include_str!("../../../schemas/release-flow.schema.json"),
+    ),
+    (
+        "preview-template.schema.json",
+        include_str!("../../../schemas/preview-template.schema.json"),
+    ),
+    (
+        "workflow.schema.json",
+        include_str!("../../../schemas/workflow.schema.json"),
+    ),
+    (
+        "preview-blueprint.schema.json",
+        include_str!("../../../schemas/preview-blueprint.schema.json"),
+    ),
 ];
 
 /// The schema file of each document kind.
@@ -55,13 +77,16 @@ pub struct SchemaSet {
 
 impl std::fmt::Debug for SchemaSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SchemaSet").field("documents", &self.ids).finish_non_exhaustive()
+        f.debug_struct("SchemaSet")
+            .field("documents", &self.ids)
+            .finish_non_exhaustive()
     }
 }
 
 static EMBEDDED_SET: LazyLock<SchemaSet> = LazyLock::new(|| {
     SchemaSet::from_files(EMBEDDED.iter().map(|(name, text)| {
-        let value = serde_json::from_str(text).expect("embedded schemas are valid JSON (checked by tests)");
+        let value =
+            serde_json::from_str(text).expect("embedded schemas are valid JSON (checked by tests)");
         ((*name).to_owned(), value)
     }))
 });
@@ -77,7 +102,10 @@ impl SchemaSet {
         let mut documents = HashMap::new();
         let mut ids = HashMap::new();
         for (name, document) in files {
-            let id = document.get("$id").and_then(Json::as_str).map_or_else(|| format!("urn:nfls:{name}"), str::to_owned);
+            let id = document
+                .get("$id")
+                .and_then(Json::as_str)
+                .map_or_else(|| format!("urn:nfls:{name}"), str::to_owned);
             ids.insert(name, id.clone());
             documents.insert(id, document);
         }
@@ -86,12 +114,19 @@ impl SchemaSet {
             .and_then(|id| documents.get(id))
             .map(nodes::read_node_kinds)
             .unwrap_or_default();
-        SchemaSet { documents, ids, validators: Default::default(), node_kinds }
+        SchemaSet {
+            documents,
+            ids,
+            validators: Default::default(),
+            node_kinds,
+        }
     }
 
     /// The schema document of a kind.
     pub fn document(&self, kind: DocumentKind) -> Option<&Json> {
-        self.ids.get(file_of(kind)).and_then(|id| self.documents.get(id))
+        self.ids
+            .get(file_of(kind))
+            .and_then(|id| self.documents.get(id))
     }
 
     /// Every node kind the schemas know, with where it may run.
@@ -113,12 +148,19 @@ impl SchemaSet {
     }
 
     fn compile(&self, kind: DocumentKind) -> Result<Validator, String> {
-        let root = self.document(kind).ok_or_else(|| format!("no schema for {}", kind.label()))?;
-        let resources = self
-            .documents
-            .iter()
-            .map(|(id, document)| (id.clone(), jsonschema::Resource::from_contents(document.clone())));
-        let registry = jsonschema::Registry::new().extend(resources).and_then(|builder| builder.prepare()).map_err(|err| err.to_string())?;
+        let root = self
+            .document(kind)
+            .ok_or_else(|| format!("no schema for {}", kind.label()))?;
+        let resources = self.documents.iter().map(|(id, document)| {
+            (
+                id.clone(),
+                jsonschema::Resource::from_contents(document.clone()),
+            )
+        });
+        let registry = jsonschema::Registry::new()
+            .extend(resources)
+            .and_then(|builder| builder.prepare())
+            .map_err(|err| err.to_string())?;
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .with_registry(&registry)
@@ -128,12 +170,18 @@ impl SchemaSet {
 
     /// The properties the schema allows where an `additionalProperties` error was raised.
     fn allowed_properties(&self, error: &ValidationError<'_>) -> Vec<String> {
-        let Some(location) = error.absolute_keyword_location() else { return Vec::new() };
+        let Some(location) = error.absolute_keyword_location() else {
+            return Vec::new();
+        };
         let location = location.as_str();
         let (id, fragment) = location.split_once('#').unwrap_or((location, ""));
-        let Some(document) = self.documents.get(id) else { return Vec::new() };
+        let Some(document) = self.documents.get(id) else {
+            return Vec::new();
+        };
         let parent = fragment.rsplit_once('/').map_or("", |(parent, _)| parent);
-        let Some(schema) = document.pointer(&percent_decode(parent)) else { return Vec::new() };
+        let Some(schema) = document.pointer(&percent_decode(parent)) else {
+            return Vec::new();
+        };
         schema
             .get("properties")
             .and_then(Json::as_object)

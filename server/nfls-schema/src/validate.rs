@@ -1,27 +1,40 @@
 //! Schema validation mapped to exact ranges, with one clear message per problem.
 //!
 //! The `jsonschema` crate validates the document's JSON value and reports errors by JSON pointer;
-//! we map each pointer back to our syntax tree (a missing property: the member key that holds
-//! the object, or the node's `kind`; an unknown property: its key; anything else: the value) and
-//! rewrite the error in plain words. Two schema conventions keep the errors targeted:
+//! we map each pointer back to our syntax tree and rewrite the error in plain words:
 //!
-//! - node kinds are dispatched with `if`/`then` on `kind`, so a node's errors are its own kind's
-//!   errors, never a flood of alternatives;
-//! - a scalar that also accepts a `${…}` expression is `anyOf: [X, {$ref: …#/$defs/expression}]`;
-//!   when both fail we report X's error ("expected a number or a `${…}` expression").
+//! | problem | code | level | range |
+//! |---|---|---|---|
+//! | unknown property (did-you-mean, or where the key belongs) | `schema/unknown-property` | warning | the key |
+//! | missing required properties (one problem per object, all names) | `schema/missing-property` | error | the object's `kind` value, else the key holding the object, else its `{` |
+//! | unknown node kind (did-you-mean) | `schema/unknown-node-kind` | error | the `kind` value |
+//! | node kind not allowed here (document kind, teardown) | `schema/node-kind-not-allowed` | error | the `kind` value |
+//! | value not in the enum (did-you-mean) | `schema/enum` | error | the value |
+//! | wrong type | `schema/type` | error | the value |
+//! | pattern / length / range / item count | `schema/pattern`, `schema/length`, `schema/range`, `schema/items` | error | the value |
 //!
-//! Severity policy (also in `schemas/README.md`): unknown properties are warnings (with a
-//! did-you-mean); wrong types, values, patterns, lengths, ranges and missing required
-//! properties are errors; a node kind that exists but is not allowed in this document is an
-//! error that names the document kind.
+//! Two schema conventions keep the errors targeted:
+//!
+//! - node kinds (and action, condition, message, trigger kinds) are dispatched with `if`/`then`
+//!   on `kind`, so a node's errors are its own kind's errors, never a flood of alternatives;
+//! - a value that also accepts a `${…}` expression is `anyOf: [X, {$ref: …#/$defs/expression}]`;
+//!   when both fail we report X's error and say that an expression would also do.
+//!
+//! Whether a `kind` stands at a node position, and which document's kind set applies there
+//! (a release flow nested in a `Pipeline` node has release-flow rules), comes from the schema
+//! query ([`SchemaSet::schema_at`]), the same walk hover and completion use.
+//!
+//! Problems that have an obvious repair carry a [`Suggestion`]; the IDE layer turns it into a
+//! quick fix.
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
-use nfls_syntax::{TextRange, Tree, Value};
+use nfls_syntax::{PathSegment, TextRange, Tree, Value};
 use serde_json::Value as Json;
 
 use crate::classify::DocumentKind;
-use crate::nodes::{NodeKindInfo, camel_to_words};
+use crate::nodes::camel_to_words;
+use crate::query::NodePosition;
 use crate::{SchemaSet, suggest};
 
 /// How bad a schema problem is.
@@ -44,11 +57,39 @@ pub struct SchemaProblem {
     pub docs_url: Option<String>,
     /// The value is deprecated (editors strike it through).
     pub deprecated: bool,
+    /// An obvious repair, for a quick fix.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A repair the validator can name; the IDE layer turns it into edits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suggestion {
+    /// Replace the text at `range` (a key's or a string's content, without quotes) with
+    /// `text`: the did-you-mean of an unknown property, node kind or enum value.
+    Replace { range: TextRange, text: String },
+    /// The object at `object` (a JSON path) lacks these required properties.
+    AddProperties {
+        object: Vec<PathSegment>,
+        properties: Vec<String>,
+    },
 }
 
 impl SchemaProblem {
     fn new(range: TextRange, level: Level, code: &'static str, message: String) -> SchemaProblem {
-        SchemaProblem { range, level, code, message, docs_url: None, deprecated: false }
+        SchemaProblem {
+            range,
+            level,
+            code,
+            message,
+            docs_url: None,
+            deprecated: false,
+            suggestion: None,
+        }
+    }
+
+    fn with_suggestion(mut self, suggestion: Option<Suggestion>) -> SchemaProblem {
+        self.suggestion = suggestion;
+        self
     }
 }
 
@@ -59,7 +100,9 @@ pub const MAX_VALIDATION_DEPTH: u32 = nfls_syntax::MAX_JSON_DEPTH;
 impl SchemaSet {
     /// Validates a parsed document as `kind`. Problems are sorted by position.
     pub fn validate(&self, tree: &Tree, kind: DocumentKind) -> Vec<SchemaProblem> {
-        let Some(root) = tree.root() else { return Vec::new() };
+        let Some(root) = tree.root() else {
+            return Vec::new();
+        };
         if tree.max_depth() > MAX_VALIDATION_DEPTH {
             return vec![SchemaProblem::new(
                 TextRange::new(root.range().start, root.range().start + 1),
@@ -78,17 +121,32 @@ impl SchemaSet {
                     TextRange::new(root.range().start, root.range().start + 1),
                     Level::Information,
                     "schema/unavailable",
-                    format!("schema checks skipped: the {} schema did not load: {message}", kind.label()),
+                    format!(
+                        "schema checks skipped: the {} schema did not load: {message}",
+                        kind.label()
+                    ),
                 )];
             }
         };
         let instance = tree.to_json();
-        let mapper = Mapper { tree, schemas: self, kind };
+        // Most documents are valid: the short-circuiting check is several times cheaper than
+        // collecting errors with their paths.
+        if validator.is_valid(&instance) {
+            return Vec::new();
+        }
+        let mapper = Mapper {
+            tree,
+            schemas: self,
+            kind,
+        };
         let mut problems = Vec::new();
         for error in validator.iter_errors(&instance) {
             mapper.map(&error, false, &mut problems);
         }
-        problems.sort_by(|a, b| (a.range.start, a.range.end, &a.message).cmp(&(b.range.start, b.range.end, &b.message)));
+        let mut problems = merge_missing(problems);
+        problems.sort_by(|a, b| {
+            (a.range.start, a.range.end, &a.message).cmp(&(b.range.start, b.range.end, &b.message))
+        });
         problems.dedup();
         problems
     }
@@ -97,6 +155,52 @@ impl SchemaSet {
         self.compiled(kind).as_ref().map_err(String::as_str)
     }
 }
+
+/// Several `required` errors on one object become one problem that names them all (and one
+/// fix that adds them all).
+fn merge_missing(problems: Vec<SchemaProblem>) -> Vec<SchemaProblem> {
+    let mut out: Vec<SchemaProblem> = Vec::with_capacity(problems.len());
+    let mut missing: Vec<(SchemaProblem, Vec<String>, String)> = Vec::new();
+    for problem in problems {
+        let Some(Suggestion::AddProperties { object, properties }) = &problem.suggestion else {
+            out.push(problem);
+            continue;
+        };
+        let suffix = problem
+            .message
+            .split_once(MISSING_MARK)
+            .map_or_else(String::new, |(_, rest)| rest.to_owned());
+        match missing.iter_mut().find(|(known, _, _)| matches!(&known.suggestion, Some(Suggestion::AddProperties { object: other, .. }) if other == object)) {
+            Some((_, names, _)) => {
+                for name in properties {
+                    if !names.contains(name) {
+                        names.push(name.clone());
+                    }
+                }
+            }
+            None => {
+                let names = properties.clone();
+                missing.push((problem, names, suffix));
+            }
+        }
+    }
+    for (mut problem, mut names, suffix) in missing {
+        names.sort();
+        let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+        problem.message = match quoted.as_slice() {
+            [one] => format!("missing required property {one}{suffix}"),
+            _ => format!("missing required properties {}{suffix}", join_and(&quoted)),
+        };
+        if let Some(Suggestion::AddProperties { properties, .. }) = &mut problem.suggestion {
+            *properties = names;
+        }
+        out.push(problem);
+    }
+    out
+}
+
+/// Separates the property name from the context in a provisional missing-property message.
+const MISSING_MARK: &str = "\u{1}";
 
 struct Mapper<'a> {
     tree: &'a Tree,
@@ -109,44 +213,75 @@ impl Mapper<'_> {
     /// `${…}` expression (the error comes from the non-expression branch of such an `anyOf`).
     fn map(&self, error: &ValidationError<'_>, or_expression: bool, out: &mut Vec<SchemaProblem>) {
         let pointer = error.instance_path().as_str();
-        let Some(value) = self.tree.pointer_str(pointer) else { return };
+        let Some(value) = self.tree.pointer_str(pointer) else {
+            return;
+        };
+        let alternative = if or_expression {
+            " (or a `${…}` expression)"
+        } else {
+            ""
+        };
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 self.unknown_properties(value, unexpected, error, out);
             }
             ValidationErrorKind::Required { property } => {
                 let property = property.as_str().unwrap_or_default();
-                out.push(SchemaProblem::new(
-                    missing_property_range(value),
-                    Level::Error,
-                    "schema/missing-property",
-                    format!("missing required property `{property}`{}", self.context_suffix(value)),
-                ));
+                out.push(
+                    SchemaProblem::new(
+                        missing_property_range(value),
+                        Level::Error,
+                        "schema/missing-property",
+                        format!(
+                            "missing required property `{property}`{MISSING_MARK}{}",
+                            self.context_suffix(value)
+                        ),
+                    )
+                    .with_suggestion(Some(Suggestion::AddProperties {
+                        object: value.path(),
+                        properties: vec![property.to_owned()],
+                    })),
+                );
             }
-            ValidationErrorKind::Enum { options } => self.enum_problem(value, options, out),
+            ValidationErrorKind::Enum { options } => {
+                self.enum_problem(value, options, or_expression, out)
+            }
             ValidationErrorKind::Constant { expected_value } => {
                 let options = Json::Array(vec![(**expected_value).clone()]);
-                self.enum_problem(value, &options, out);
+                self.enum_problem(value, &options, or_expression, out);
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = describe_types(kind);
-                let alternative = if or_expression { " or a `${…}` expression" } else { "" };
+                let alternative = if or_expression {
+                    " or a `${…}` expression"
+                } else {
+                    ""
+                };
                 out.push(SchemaProblem::new(
                     value.range(),
                     Level::Error,
                     "schema/type",
-                    format!("expected {expected}{alternative}, found {}", describe_value(value)),
+                    format!(
+                        "{} must be {expected}{alternative}, found {}",
+                        self.subject(value),
+                        describe_value(value)
+                    ),
                 ));
             }
-            ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-                self.alternatives(context, out);
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context } => {
+                self.alternatives(context, or_expression, out);
             }
             ValidationErrorKind::Pattern { pattern } => {
                 out.push(SchemaProblem::new(
                     value.range(),
                     Level::Error,
                     "schema/pattern",
-                    format!("{} is not a valid {}: it must match `{pattern}`", describe_value(value), self.label(value)),
+                    format!(
+                        "{} is not {}: it must match `{pattern}`{alternative}",
+                        describe_value(value),
+                        self.label(value)
+                    ),
                 ));
             }
             ValidationErrorKind::MinLength { limit } => {
@@ -155,7 +290,11 @@ impl Mapper<'_> {
                     value.range(),
                     Level::Error,
                     "schema/length",
-                    format!("{} is too short: at least {limit} characters (it has {length})", self.label(value)),
+                    format!(
+                        "{} is too short: at least {limit} character{} (it has {length})",
+                        self.subject(value),
+                        plural(*limit)
+                    ),
                 ));
             }
             ValidationErrorKind::MaxLength { limit } => {
@@ -164,42 +303,50 @@ impl Mapper<'_> {
                     value.range(),
                     Level::Error,
                     "schema/length",
-                    format!("{} is too long: at most {limit} characters (it has {length})", self.label(value)),
+                    format!(
+                        "{} is too long: at most {limit} character{} (it has {length})",
+                        self.subject(value),
+                        plural(*limit)
+                    ),
                 ));
             }
-            ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-                out.push(SchemaProblem::new(
-                    value.range(),
-                    Level::Error,
-                    "schema/range",
-                    format!("{} must be at least {limit} (it is {})", self.label(value), number_text(value)),
-                ));
+            ValidationErrorKind::Minimum { limit } => {
+                out.push(self.range_problem(value, format!("at least {limit}")))
             }
-            ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-                out.push(SchemaProblem::new(
-                    value.range(),
-                    Level::Error,
-                    "schema/range",
-                    format!("{} must be at most {limit} (it is {})", self.label(value), number_text(value)),
-                ));
+            ValidationErrorKind::ExclusiveMinimum { limit } => {
+                out.push(self.range_problem(value, format!("greater than {limit}")))
+            }
+            ValidationErrorKind::Maximum { limit } => {
+                out.push(self.range_problem(value, format!("at most {limit}")))
+            }
+            ValidationErrorKind::ExclusiveMaximum { limit } => {
+                out.push(self.range_problem(value, format!("less than {limit}")))
             }
             ValidationErrorKind::MinItems { limit } => out.push(SchemaProblem::new(
                 value.range(),
                 Level::Error,
                 "schema/items",
-                format!("{} needs at least {limit} item{}", self.label(value), if *limit == 1 { "" } else { "s" }),
+                format!(
+                    "{} needs at least {limit} item{}",
+                    self.subject(value),
+                    plural(*limit)
+                ),
             )),
             ValidationErrorKind::MaxItems { limit } => out.push(SchemaProblem::new(
                 value.range(),
                 Level::Error,
                 "schema/items",
-                format!("{} takes at most {limit} item{}", self.label(value), if *limit == 1 { "" } else { "s" }),
+                format!(
+                    "{} takes at most {limit} item{}",
+                    self.subject(value),
+                    plural(*limit)
+                ),
             )),
             ValidationErrorKind::UniqueItems => out.push(SchemaProblem::new(
                 value.range(),
                 Level::Error,
                 "schema/items",
-                format!("the items of {} must be unique", self.label(value)),
+                format!("the items of {} must be unique", self.subject(value)),
             )),
             ValidationErrorKind::FalseSchema => {
                 // `false` marks a property that must not be there: report it like an unknown one.
@@ -212,23 +359,57 @@ impl Mapper<'_> {
                     ));
                 }
             }
-            _ => out.push(SchemaProblem::new(value.range(), Level::Error, "schema/invalid", error.to_string())),
+            _ => out.push(SchemaProblem::new(
+                value.range(),
+                Level::Error,
+                "schema/invalid",
+                error.to_string(),
+            )),
         }
+    }
+
+    fn range_problem(&self, value: Value<'_>, bound: String) -> SchemaProblem {
+        SchemaProblem::new(
+            value.range(),
+            Level::Error,
+            "schema/range",
+            format!(
+                "{} must be {bound} (it is {})",
+                self.subject(value),
+                number_text(value)
+            ),
+        )
     }
 
     /// Of the alternatives of an `anyOf`/`oneOf`, report the most plausible one's errors: never
     /// the `${…}` expression branch (it only says "not an expression"), and otherwise the branch
-    /// with the fewest errors.
-    fn alternatives(&self, context: &[Vec<ValidationError<'static>>], out: &mut Vec<SchemaProblem>) {
+    /// with the fewest errors, preferring errors deeper in the value (they say more).
+    fn alternatives(
+        &self,
+        context: &[Vec<ValidationError<'static>>],
+        or_expression: bool,
+        out: &mut Vec<SchemaProblem>,
+    ) {
         let is_expression_branch = |errors: &Vec<ValidationError<'static>>| {
             !errors.is_empty()
-                && errors.iter().all(|error| error.evaluation_path().as_str().contains("/$defs/expression"))
+                && errors.iter().all(|error| {
+                    error
+                        .absolute_keyword_location()
+                        .is_some_and(|location| location.as_str().contains("/$defs/expression"))
+                })
         };
-        let has_expression_branch = context.iter().any(is_expression_branch);
+        let has_expression_branch = or_expression || context.iter().any(is_expression_branch);
         let best = context
             .iter()
             .filter(|errors| !is_expression_branch(errors))
-            .min_by_key(|errors| (errors.len(), errors.iter().map(|error| error.instance_path().as_str().len()).max()));
+            .min_by_key(|errors| {
+                let deepest = errors
+                    .iter()
+                    .map(|error| error.instance_path().as_str().len())
+                    .max()
+                    .unwrap_or(0);
+                (errors.len(), std::cmp::Reverse(deepest))
+            });
         if let Some(errors) = best {
             for error in errors {
                 self.map(error, has_expression_branch, out);
@@ -236,90 +417,226 @@ impl Mapper<'_> {
         }
     }
 
-    fn unknown_properties(&self, object: Value<'_>, unexpected: &[String], error: &ValidationError<'_>, out: &mut Vec<SchemaProblem>) {
-        let Some(object) = object.as_object() else { return };
+    fn unknown_properties(
+        &self,
+        object: Value<'_>,
+        unexpected: &[String],
+        error: &ValidationError<'_>,
+        out: &mut Vec<SchemaProblem>,
+    ) {
+        let Some(object) = object.as_object() else {
+            return;
+        };
         let allowed = self.schemas.allowed_properties(error);
         for key in unexpected {
-            let Some(member) = object.member(key) else { continue };
-            let mut message = format!("unknown property `{key}`{}", self.context_suffix(object.value()));
+            if object.member(key).is_none() {
+                continue;
+            }
+            let mut message = format!(
+                "unknown property `{key}`{}",
+                self.context_suffix(object.value())
+            );
+            let mut replacement = None;
             if let Some(hint) = moved_property_hint(key, self.kind) {
                 message.push_str(": ");
                 message.push_str(hint);
             } else if let Some(suggestion) = suggest(key, allowed.iter().map(String::as_str)) {
                 message.push_str(&format!(": did you mean `{suggestion}`?"));
+                replacement = Some(suggestion.to_owned());
             }
             // Every occurrence of a duplicated key is unknown; report each.
-            for occurrence in object.members().filter(|other| other.key() == member.key()) {
-                out.push(SchemaProblem::new(occurrence.key_range(), Level::Warning, "schema/unknown-property", message.clone()));
+            for occurrence in object.members().filter(|other| other.key() == key) {
+                let suggestion = replacement.as_ref().map(|text| Suggestion::Replace {
+                    range: occurrence.key_content_range(),
+                    text: text.clone(),
+                });
+                out.push(
+                    SchemaProblem::new(
+                        occurrence.key_range(),
+                        Level::Warning,
+                        "schema/unknown-property",
+                        message.clone(),
+                    )
+                    .with_suggestion(suggestion),
+                );
             }
         }
     }
 
-    fn enum_problem(&self, value: Value<'_>, options: &Json, out: &mut Vec<SchemaProblem>) {
+    fn enum_problem(
+        &self,
+        value: Value<'_>,
+        options: &Json,
+        or_expression: bool,
+        out: &mut Vec<SchemaProblem>,
+    ) {
         let options: Vec<String> = options
             .as_array()
-            .map(|options| options.iter().map(|option| option.as_str().map_or_else(|| option.to_string(), str::to_owned)).collect())
+            .map(|options| {
+                options
+                    .iter()
+                    .map(|option| {
+                        option
+                            .as_str()
+                            .map_or_else(|| option.to_string(), str::to_owned)
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
-        let is_node_kind = value.parent_member().is_some_and(|member| member.key() == "kind")
-            && value.parent().is_some_and(is_node_position);
-        if is_node_kind && let Some(text) = value.as_str() {
-            out.push(self.node_kind_problem(value, text, &options));
+        if let Some(text) = value.as_str()
+            && let Some(position) = self.node_position(value)
+        {
+            out.push(self.node_kind_problem(value, text, &options, position));
             return;
         }
         let shown = describe_value(value);
-        let mut message = format!("{shown} is not a valid {}: expected {}", self.label(value), list_options(&options));
-        if let Some(text) = value.as_str()
-            && let Some(suggestion) = suggest(text, options.iter().map(String::as_str))
-        {
-            message = format!("{shown} is not a valid {}: did you mean `{suggestion}`? (expected {})", self.label(value), list_options(&options));
-        }
-        out.push(SchemaProblem::new(value.range(), Level::Error, "schema/enum", message));
+        let label = self.label(value);
+        let alternative = if or_expression {
+            " or a `${…}` expression"
+        } else {
+            ""
+        };
+        let suggestion = value
+            .as_str()
+            .and_then(|text| suggest(text, options.iter().map(String::as_str)));
+        let message = match suggestion {
+            Some(suggestion) => format!(
+                "{shown} is not {label}: did you mean `{suggestion}`? (expected {}{alternative})",
+                list_options(&options)
+            ),
+            None => format!(
+                "{shown} is not {label}: expected {}{alternative}",
+                list_options(&options)
+            ),
+        };
+        let fix = suggestion
+            .zip(value.string_content_range())
+            .map(|(text, range)| Suggestion::Replace {
+                range,
+                text: text.to_owned(),
+            });
+        out.push(
+            SchemaProblem::new(value.range(), Level::Error, "schema/enum", message)
+                .with_suggestion(fix),
+        );
     }
 
-    fn node_kind_problem(&self, value: Value<'_>, text: &str, options: &[String]) -> SchemaProblem {
+    /// Where `value` is the `kind` of a workflow node, the position's kind set.
+    fn node_position(&self, value: Value<'_>) -> Option<NodePosition> {
+        let member = value.parent_member()?;
+        let object = member.object().value();
+        let info = self
+            .schemas
+            .schema_at(self.kind, self.tree, &object.path())?;
+        let discriminator = info.discriminator?;
+        if discriminator.property != member.key() {
+            return None;
+        }
+        discriminator.node
+    }
+
+    fn node_kind_problem(
+        &self,
+        value: Value<'_>,
+        text: &str,
+        options: &[String],
+        position: NodePosition,
+    ) -> SchemaProblem {
         let infos = self.schemas.node_kinds();
         if let Some(info) = infos.get(text) {
-            let in_teardown = value.path().iter().any(|segment| matches!(segment, nfls_syntax::PathSegment::Key(key) if key == "teardownSpec"));
-            let message = not_allowed_message(text, info, self.kind, in_teardown);
-            let mut problem = SchemaProblem::new(value.range(), Level::Error, "schema/node-kind-not-allowed", message);
+            let document = position.document.unwrap_or(self.kind);
+            let message = if position.teardown {
+                format!("`{text}` nodes cannot run in a teardown spec")
+            } else if info.documents.is_empty() && info.teardown {
+                format!("`{text}` nodes run only in teardown specs")
+            } else {
+                let places: Vec<String> = info
+                    .documents
+                    .iter()
+                    .map(|kind| plural_label(*kind).to_owned())
+                    .collect();
+                format!(
+                    "`{text}` nodes cannot run in {}: they run only in {}",
+                    with_article(document.label()),
+                    join_and(&places)
+                )
+            };
+            let mut problem = SchemaProblem::new(
+                value.range(),
+                Level::Error,
+                "schema/node-kind-not-allowed",
+                message,
+            );
             problem.docs_url = info.docs.clone();
             return problem;
         }
-        let candidates: Vec<&str> = if options.is_empty() { infos.keys().map(String::as_str).collect() } else { options.iter().map(String::as_str).collect() };
-        let message = match suggest(text, candidates.iter().copied()).or_else(|| suggest(text, infos.keys().map(String::as_str))) {
+        let suggestion = suggest(text, options.iter().map(String::as_str));
+        let message = match suggestion {
             Some(suggestion) => format!("unknown node kind `{text}`: did you mean `{suggestion}`?"),
             None => format!("unknown node kind `{text}`"),
         };
-        let mut problem = SchemaProblem::new(value.range(), Level::Error, "schema/unknown-node-kind", message);
-        problem.docs_url = Some("https://northflank.com/docs/v1/application/infrastructure-as-code/template-nodes".to_owned());
+        let fix = suggestion
+            .zip(value.string_content_range())
+            .map(|(text, range)| Suggestion::Replace {
+                range,
+                text: text.to_owned(),
+            });
+        let mut problem = SchemaProblem::new(
+            value.range(),
+            Level::Error,
+            "schema/unknown-node-kind",
+            message,
+        )
+        .with_suggestion(fix);
+        problem.docs_url = Some(NODES_DOCS.to_owned());
         problem
     }
 
-    /// What to call a value in a message: "workflow type" for `type` in a `Workflow` node's
-    /// spec, else "`key`" (or "value" for array items).
+    /// What to call a value in an "is not" message, with its article: "a workflow type" for
+    /// `type` in a `Workflow` node's spec, "an action kind", else "a valid `key`" (or "a valid
+    /// value" for array items).
     fn label(&self, value: Value<'_>) -> String {
-        let Some(member) = value.parent_member() else { return "value".to_owned() };
+        let Some(member) = value.parent_member() else {
+            return "a valid value".to_owned();
+        };
         let key = member.key();
         if let Some(kind) = enclosing_node_kind(member.object().value()) {
-            return format!("{} {key}", camel_to_words(kind));
+            return with_article(&format!("{} {key}", camel_to_words(kind)));
+        }
+        format!("a valid `{key}`")
+    }
+
+    /// What to call a value as the subject of a sentence: "the workflow type", "`name`".
+    fn subject(&self, value: Value<'_>) -> String {
+        let Some(member) = value.parent_member() else {
+            return "the value".to_owned();
+        };
+        let key = member.key();
+        if let Some(kind) = enclosing_node_kind(member.object().value()) {
+            return format!("the {} {key}", camel_to_words(kind));
         }
         format!("`{key}`")
     }
 
     /// " in a `Workflow` spec" and the like, for messages about an object's properties.
     fn context_suffix(&self, object: Value<'_>) -> String {
-        if let Some(node) = object.as_object()
-            && let Some(kind) = node.get("kind").and_then(Value::as_str)
-            && node.get("spec").is_some()
-        {
-            return format!(" in a `{kind}` node");
+        if let Some(kind) = enclosing_node_kind(object) {
+            return format!(" in {} spec", with_article(&format!("`{kind}`")));
         }
-        match enclosing_node_kind(object) {
-            Some(kind) => format!(" in a `{kind}` spec"),
+        match object
+            .as_object()
+            .and_then(|node| node.get("kind"))
+            .and_then(Value::as_str)
+        {
+            Some(kind) => format!(" in {} node", with_article(&format!("`{kind}`"))),
             None => String::new(),
         }
     }
 }
+
+/// The docs page that lists every node kind.
+const NODES_DOCS: &str =
+    "https://northflank.com/docs/v1/application/infrastructure-as-code/template-nodes";
 
 /// The kind of the node whose `spec` is `object`.
 fn enclosing_node_kind(object: Value<'_>) -> Option<&str> {
@@ -330,47 +647,16 @@ fn enclosing_node_kind(object: Value<'_>) -> Option<&str> {
     member.object().get("kind").and_then(Value::as_str)
 }
 
-/// Whether `object` stands where a workflow node goes: an item of `steps`, or the `spec` of
-/// something that is not itself a node (the document, `teardownSpec`, a nested document).
-/// The `kind` inside a node's own `spec` is a sub-kind (`Action`, `Condition`, `Message`).
-fn is_node_position(object: Value<'_>) -> bool {
-    if let Some(array) = object.parent() && array.as_array().is_some() {
-        return array.parent_member().is_some_and(|member| member.key() == "steps");
-    }
-    object.parent_member().is_some_and(|member| member.key() == "spec") && enclosing_node_kind(object).is_none()
-}
-
-/// Where to report a missing property of `object`: the key of the member that holds it, or for
-/// a node, its `kind`; for the root or an array item, its opening brace.
+/// Where to report missing properties of `object`: its `kind` value (a node names itself
+/// there), else the key of the member that holds it, else its opening brace.
 fn missing_property_range(object: Value<'_>) -> TextRange {
-    if let Some(node) = object.as_object()
-        && node.get("spec").is_some()
-        && let Some(kind) = node.get("kind")
-    {
+    if let Some(kind) = object.as_object().and_then(|node| node.get("kind")) {
         return kind.range();
     }
     if let Some(member) = object.parent_member() {
         return member.key_range();
     }
-    if let Some(kind) = object.as_object().and_then(|node| node.get("kind")) {
-        return kind.range();
-    }
     TextRange::new(object.range().start, object.range().start + 1)
-}
-
-fn not_allowed_message(kind: &str, info: &NodeKindInfo, document: DocumentKind, in_teardown: bool) -> String {
-    if in_teardown && !info.teardown {
-        return format!("`{kind}` nodes cannot run in a teardown spec");
-    }
-    if !in_teardown && info.documents.is_empty() && info.teardown {
-        return format!("`{kind}` nodes run only in teardown specs");
-    }
-    let places: Vec<&str> = info.documents.iter().map(|kind| plural_label(*kind)).collect();
-    match places.as_slice() {
-        [] => format!("`{kind}` nodes are not allowed in a {}", document.label()),
-        [one] => format!("`{kind}` nodes run only in {one}"),
-        [init @ .., last] => format!("`{kind}` nodes run only in {} and {last}", init.join(", ")),
-    }
 }
 
 fn plural_label(kind: DocumentKind) -> &'static str {
@@ -383,13 +669,40 @@ fn plural_label(kind: DocumentKind) -> &'static str {
     }
 }
 
+fn with_article(noun: &str) -> String {
+    let vowel = noun
+        .trim_start_matches('`')
+        .chars()
+        .next()
+        .is_some_and(|first| "aeiouAEIOU".contains(first));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// Keys people put in the wrong place, with where they belong.
 fn moved_property_hint(key: &str, kind: DocumentKind) -> Option<&'static str> {
     match (key, kind) {
-        ("branchNamePatterns" | "filePaths" | "commitMessageFlags", DocumentKind::ReleaseFlow | DocumentKind::PreviewTemplate) => Some(
+        (
+            "branchNamePatterns" | "filePaths" | "commitMessageFlags",
+            DocumentKind::ReleaseFlow | DocumentKind::PreviewTemplate,
+        ) => Some(
             "this key belongs to the typed triggers of workflows and preview blueprints; release-flow and preview-template triggers use `branchRestrictions`, `prRestrictions`, `pathIgnoreRules` and `ciIgnoreFlags`",
         ),
-        ("branchRestrictions" | "prRestrictions" | "pathIgnoreRules" | "ciIgnoreFlags", DocumentKind::Workflow | DocumentKind::PreviewBlueprint) => Some(
+        (
+            "branchRestrictions" | "prRestrictions" | "pathIgnoreRules" | "ciIgnoreFlags",
+            DocumentKind::Workflow | DocumentKind::PreviewBlueprint,
+        ) => Some(
             "this key belongs to release-flow triggers; typed triggers use `spec.branchNamePatterns`, `spec.filePaths` and `spec.commitMessageFlags`",
         ),
         _ => None,
@@ -442,7 +755,9 @@ fn describe_value(value: Value<'_>) -> String {
 }
 
 fn number_text(value: Value<'_>) -> String {
-    value.number_text().map_or_else(|| describe_value(value), str::to_owned)
+    value
+        .number_text()
+        .map_or_else(|| describe_value(value), str::to_owned)
 }
 
 fn list_options(options: &[String]) -> String {
@@ -451,7 +766,11 @@ fn list_options(options: &[String]) -> String {
         [] => "another value".to_owned(),
         [one] => one.clone(),
         [a, b] => format!("{a} or {b}"),
-        many if many.len() <= 8 => format!("{} or {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+        many if many.len() <= 8 => format!(
+            "{} or {}",
+            many[..many.len() - 1].join(", "),
+            many[many.len() - 1]
+        ),
         many => format!("one of {}, … ({} values)", many[..6].join(", "), many.len()),
     }
 }

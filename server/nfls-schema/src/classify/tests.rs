@@ -192,3 +192,22 @@ fn settings_associations() {
 
     assert!(associations.push("[", Association::Auto).is_err());
 }
+
+#[test]
+fn a_skeleton_with_an_empty_spec_is_ours() {
+    let skeleton = r#"{"apiVersion": "v1.2", "name": "x", "arguments": {}, "spec": {}}"#;
+    let found = kind_of(Some("/w/infra.json"), skeleton).unwrap();
+    assert_eq!(found.kind, DocumentKind::Template);
+    // Without a document key of ours, or with a manifest's keys, it is not.
+    assert_eq!(
+        kind_of(Some("/w/a.json"), r#"{"apiVersion": "v1.2", "spec": {}}"#),
+        None
+    );
+    assert_eq!(
+        kind_of(
+            Some("/w/a.json"),
+            r#"{"apiVersion": "v1", "kind": "Service", "metadata": {}, "name": "x", "spec": {}}"#
+        ),
+        None
+    );
+}
