@@ -1,0 +1,473 @@
+//! "Would this push run it?" in the editor: code lenses on triggers and templates, the explain
+//! command, and lenses that follow new commits — on real repositories built with `git`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::support::{Options, TestServer, range, vscode_like_capabilities};
+
+/// Scrubbed git: no user or system config, fixed identities and dates.
+fn git(home: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Test Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_COMMITTER_NAME", "Test Committer")
+        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
+        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A work tree whose `origin` fetches from `https://github.com/acme/shop` and pushes to a local
+/// bare repository, with a release flow and two templates committed and pushed.
+struct Shop {
+    _tmp: tempfile::TempDir,
+    home: PathBuf,
+    dir: PathBuf,
+}
+
+impl Shop {
+    fn new() -> Shop {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().canonicalize().unwrap();
+        let dir = home.join("work");
+        std::fs::create_dir(&dir).unwrap();
+        git(&home, &home, &["init", "-q", "--bare", "remote.git"]);
+        let shop = Shop {
+            _tmp: tmp,
+            home: home.clone(),
+            dir,
+        };
+        shop.git(&["init", "-q"]);
+        shop.git(&["remote", "add", "origin", "https://github.com/acme/shop"]);
+        shop.git(&[
+            "config",
+            "remote.origin.pushurl",
+            home.join("remote.git").to_str().unwrap(),
+        ]);
+        shop.write("northflank/release-flow.json", RELEASE_FLOW);
+        shop.write("northflank/template.json", TEMPLATE);
+        shop.write("northflank/unlinked.json", UNLINKED);
+        shop.write("src/app.rs", "fn main() {}\n");
+        shop.commit("initial import");
+        shop.git(&["push", "-q", "-u", "origin", "main"]);
+        shop
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        git(&self.home, &self.dir, args)
+    }
+
+    fn write(&self, rel: &str, content: &str) {
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn uri(&self, rel: &str) -> String {
+        format!("file://{}", self.dir.join(rel).display())
+    }
+
+    fn server(&self) -> TestServer {
+        let mut capabilities = vscode_like_capabilities();
+        capabilities["workspace"]["codeLens"] = json!({"refreshSupport": true});
+        capabilities["workspace"]["executeCommand"] = json!({"dynamicRegistration": false});
+        let home = self.home.to_string_lossy().into_owned();
+        let (server, result) = TestServer::start(Options {
+            capabilities,
+            env: vec![
+                ("HOME".to_owned(), home),
+                ("GIT_CONFIG_GLOBAL".to_owned(), "/dev/null".to_owned()),
+                ("GIT_CONFIG_NOSYSTEM".to_owned(), "1".to_owned()),
+            ],
+            ..Options::default()
+        });
+        let commands = result["capabilities"]["executeCommandProvider"]["commands"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            commands.contains(&json!("northflank.preview.explain")),
+            "{commands:?}"
+        );
+        server
+    }
+}
+
+const RELEASE_FLOW: &str = r#"{
+  "apiVersion": "v1.2",
+  "triggers": [
+    {
+      "ref": "app",
+      "vcsService": "github",
+      "repoUrl": "https://github.com/acme/shop",
+      "branchRestrictions": ["main"],
+      "prRestrictions": [],
+      "pathIgnoreRules": ["docs/", "*.md"],
+      "isAllowList": false,
+      "ciIgnoreFlagsEnabled": true,
+      "ciIgnoreFlags": ["[skip ci]"]
+    },
+    {
+      "ref": "features",
+      "vcsService": "github",
+      "repoUrl": "https://github.com/acme/shop",
+      "branchRestrictions": ["feature/*"],
+      "prRestrictions": []
+    }
+  ],
+  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}},
+  "$schema": "https://api.northflank.com/v1/schemas/release-flow"
+}
+"#;
+
+const TEMPLATE: &str = r#"{
+  "apiVersion": "v1.2",
+  "name": "shop",
+  "options": {"autorun": true},
+  "gitops": {
+    "vcsService": "github",
+    "repoUrl": "https://github.com/acme/shop",
+    "branch": "main",
+    "filePath": "/northflank/template.json"
+  },
+  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}},
+  "$schema": "https://api.northflank.com/v1/schemas/template"
+}
+"#;
+
+const UNLINKED: &str = r#"{
+  "apiVersion": "v1.2",
+  "name": "scratch",
+  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}},
+  "$schema": "https://api.northflank.com/v1/schemas/template"
+}
+"#;
+
+/// The lenses of `uri` as `(range, title, arguments)`.
+fn lenses(server: &mut TestServer, uri: &str) -> Vec<(Value, String, Value)> {
+    let result = server
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .unwrap();
+    let mut out: Vec<(Value, String, Value)> = result
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|lens| lens["command"]["command"] == "northflank.preview.explain")
+        .map(|lens| {
+            (
+                lens["range"].clone(),
+                lens["command"]["title"].as_str().unwrap().to_owned(),
+                lens["command"]["arguments"][0].clone(),
+            )
+        })
+        .collect();
+    out.sort_by_key(|(range, _, _)| range["start"]["line"].as_u64());
+    out
+}
+
+/// Asks for lenses until `done` accepts them, waiting for a `workspace/codeLens/refresh` in
+/// between (the server reads git in the background and asks the client to refresh).
+fn lenses_when(
+    server: &mut TestServer,
+    uri: &str,
+    done: impl Fn(&[(Value, String, Value)]) -> bool,
+) -> Vec<(Value, String, Value)> {
+    for _ in 0..10 {
+        let current = lenses(server, uri);
+        if done(&current) {
+            return current;
+        }
+        server.server_request("workspace/codeLens/refresh");
+    }
+    panic!(
+        "the lenses of {uri} never settled: {:?}",
+        lenses(server, uri)
+    );
+}
+
+fn settled(lenses: &[(Value, String, Value)]) -> bool {
+    !lenses.is_empty() && lenses.iter().all(|(_, title, _)| !title.starts_with('…'))
+}
+
+/// The range of the first character of `needle` in `text`.
+fn at(text: &str, needle: &str) -> Value {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"));
+    range(text, (start, start + 1), false)
+}
+
+const APP: &str = "{\n      \"ref\": \"app\"";
+const FEATURES: &str = "{\n      \"ref\": \"features\"";
+
+#[test]
+fn trigger_lenses_explain_and_follow_new_commits() {
+    let shop = Shop::new();
+    shop.write("src/app.rs", "fn main() { serve(); }\n");
+    shop.commit("serve requests");
+    let mut server = shop.server();
+    let uri = shop.uri("northflank/release-flow.json");
+    server.open(&uri, RELEASE_FLOW);
+
+    // Before git has been read the lens says so; the answer follows with a refresh.
+    let first = lenses(&mut server, &uri);
+    assert_eq!(
+        first,
+        vec![(
+            at(RELEASE_FLOW, "{"),
+            "… checking what a push would run".to_owned(),
+            json!({"uri": uri})
+        )]
+    );
+    let lenses = lenses_when(&mut server, &uri, settled);
+    assert_eq!(
+        lenses,
+        vec![
+            (
+                at(RELEASE_FLOW, APP),
+                "▶ pushing 1 commit to main would run this release flow".to_owned(),
+                json!({"uri": uri, "trigger": 0})
+            ),
+            (
+                at(RELEASE_FLOW, FEATURES),
+                "✕ pushing 1 commit to main would not run this release flow: no rule matches `main`"
+                    .to_owned(),
+                json!({"uri": uri, "trigger": 1})
+            ),
+        ]
+    );
+
+    let result = server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "northflank.preview.explain", "arguments": [{"uri": uri, "trigger": 0}]}),
+        )
+        .unwrap();
+    let text = "release flow: pushing 1 commit to main (origin/main..HEAD)
+trigger 1 (`app`): would run, starting now
+  ✓ pause: saw not paused — Git triggers are active
+  ✓ repository: saw `https://github.com/acme/shop` against `https://github.com/acme/shop` — same repository (`github.com/acme/shop`)
+  ✓ branch rules: saw branch `main` against `main` — `main` matches `main`
+  ✓ skip flags: saw 1 message (every pushed commit) against `[skip ci]` — no message contains a skip flag
+  ✗ pull-request rules: saw no open pull request from `main` — pull-request rules need a pull request
+  ✓ path rules: saw 1 changed path against ignore rules `docs/`, `*.md` — `src/app.rs` is not ignored, so the push counts
+  ✓ concurrency: saw policy `allow` (default), unknown whether a run is in progress — the run starts now
+";
+    assert_eq!(
+        result["push"],
+        "pushing 1 commit to main (origin/main..HEAD)"
+    );
+    assert_eq!(result["text"], text);
+    assert_eq!(result["verdicts"].as_array().unwrap().len(), 1);
+    assert_eq!(result["verdicts"][0]["subject"], "trigger 1 (`app`)");
+    assert_eq!(result["verdicts"][0]["wouldRun"], true);
+    let shown = server.notification("window/showMessage", |params| params["message"] == text);
+    assert_eq!(shown["type"], 3, "info");
+
+    // The whole document: both triggers.
+    let result = server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "northflank.preview.explain", "arguments": [{"uri": uri}]}),
+        )
+        .unwrap();
+    assert_eq!(result["verdicts"].as_array().unwrap().len(), 2);
+    let error = server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "northflank.preview.explain", "arguments": [{"uri": uri, "trigger": 7}]}),
+        )
+        .unwrap_err();
+    assert_eq!(error["message"], "the document has no trigger 7");
+
+    // A new commit carrying a skip flag: the poller sees the branch move and the lens follows.
+    shop.write("src/app.rs", "fn main() { serve(); log(); }\n");
+    shop.commit("log requests [skip ci]");
+    let lenses = lenses_when(&mut server, &uri, |lenses| {
+        lenses
+            .first()
+            .is_some_and(|(_, title, _)| title.contains("2 commits"))
+    });
+    assert_eq!(
+        lenses[0].1,
+        "✕ pushing 2 commits to main would not run this release flow: commit `log requests [skip ci]` contains `[skip ci]`, so the run is skipped"
+    );
+
+    // After the push nothing is pending: the last commit stands for the push.
+    shop.git(&["push", "-q"]);
+    let lenses = lenses_when(&mut server, &uri, |lenses| {
+        lenses
+            .first()
+            .is_some_and(|(_, title, _)| title.contains("HEAD"))
+    });
+    assert_eq!(
+        lenses[0].1,
+        "✕ pushing HEAD to main would not run this release flow: commit `log requests [skip ci]` contains `[skip ci]`, so the run is skipped"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn unsaved_edits_change_the_verdict_without_a_git_read() {
+    let shop = Shop::new();
+    shop.write("src/app.rs", "fn main() { serve(); }\n");
+    shop.commit("serve requests");
+    let mut server = shop.server();
+    let uri = shop.uri("northflank/release-flow.json");
+    server.open(&uri, RELEASE_FLOW);
+    lenses_when(&mut server, &uri, settled);
+    // Ignore `src/` too, in the editor only.
+    let edited = RELEASE_FLOW.replace("[\"docs/\", \"*.md\"]", "[\"docs/\", \"*.md\", \"src/\"]");
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": edited}]
+        }),
+    );
+    let lenses = lenses(&mut server, &uri);
+    assert_eq!(
+        lenses[0],
+        (
+            at(&edited, APP),
+            "✕ pushing 1 commit to main would not run this release flow: every changed path is ignored: `src/app.rs`"
+                .to_owned(),
+            json!({"uri": uri, "trigger": 0})
+        )
+    );
+    server.shutdown();
+}
+
+#[test]
+fn template_lenses_sit_at_the_top() {
+    let shop = Shop::new();
+    shop.write(
+        "northflank/template.json",
+        &TEMPLATE.replace("\"name\": \"shop\"", "\"name\": \"shop-eu\""),
+    );
+    shop.commit("rename the template");
+    let mut server = shop.server();
+    let linked = shop.uri("northflank/template.json");
+    let text = TEMPLATE.replace("\"name\": \"shop\"", "\"name\": \"shop-eu\"");
+    server.open(&linked, &text);
+    assert_eq!(
+        lenses_when(&mut server, &linked, settled),
+        vec![(
+            at(&text, "{"),
+            "▶ pushing 1 commit to main would run this template".to_owned(),
+            json!({"uri": linked})
+        )]
+    );
+    let result = server
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "northflank.preview.explain", "arguments": [{"uri": linked}]}),
+        )
+        .unwrap();
+    assert!(
+        result["text"].as_str().unwrap().contains(
+            "  ✓ linked file: saw `/northflank/template.json` among 1 changed paths — the push changes `/northflank/template.json`\n"
+        ),
+        "{}",
+        result["text"]
+    );
+
+    let unlinked = shop.uri("northflank/unlinked.json");
+    server.open(&unlinked, UNLINKED);
+    assert_eq!(
+        lenses_when(&mut server, &unlinked, settled),
+        vec![(
+            at(UNLINKED, "{"),
+            "○ no run rules known for this template: no `gitops` link in the file and no linked platform object"
+                .to_owned(),
+            json!({"uri": unlinked})
+        )]
+    );
+    server.shutdown();
+}
+
+#[test]
+fn a_nested_feature_branch_gets_an_approximate_lens() {
+    let shop = Shop::new();
+    shop.git(&["checkout", "-q", "-b", "feature/cart/v2"]);
+    shop.write("src/cart.rs", "pub struct Cart;\n");
+    shop.commit("add a cart");
+    let mut server = shop.server();
+    let uri = shop.uri("northflank/release-flow.json");
+    server.open(&uri, RELEASE_FLOW);
+    let lenses = lenses_when(&mut server, &uri, settled);
+    assert_eq!(
+        lenses[1].1,
+        "≈ pushing HEAD to feature/cart/v2 would run this release flow (approximate: branch rules: `feature/*` matches `feature/cart/v2` only because `*` is taken to match `/` too (unconfirmed))"
+    );
+    assert_eq!(
+        lenses[0].1,
+        "✕ pushing HEAD to feature/cart/v2 would not run this release flow: no rule matches `feature/cart/v2`"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn outside_a_repository_the_lens_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().canonicalize().unwrap().join("northflank.json");
+    std::fs::write(&path, RELEASE_FLOW).unwrap();
+    let uri = format!("file://{}", path.display());
+    let (mut server, _) = TestServer::start(Options {
+        env: vec![
+            (
+                "GIT_CEILING_DIRECTORIES".to_owned(),
+                dir.path().parent().unwrap().display().to_string(),
+            ),
+            ("GIT_CONFIG_GLOBAL".to_owned(), "/dev/null".to_owned()),
+        ],
+        ..Options::default()
+    });
+    server.open(&uri, RELEASE_FLOW);
+    let lenses = lenses_when(&mut server, &uri, settled);
+    assert_eq!(lenses.len(), 1);
+    assert!(
+        lenses[0]
+            .1
+            .starts_with("○ no push to preview: no git repository contains `"),
+        "{:?}",
+        lenses[0]
+    );
+    // Documents that are not ours get no lens at all.
+    let other = format!("file://{}", dir.path().join("package.json").display());
+    server.open(&other, "{\"name\": \"shop\"}");
+    assert_eq!(self::lenses(&mut server, &other), Vec::new());
+    server.shutdown();
+}
