@@ -30,6 +30,7 @@ fn repo_root() -> PathBuf {
 }
 
 /// `../shared/corpus` next to the repository, or `None` (with a message) when absent.
+#[allow(clippy::print_stderr)] // the skip message is for the person running the tests
 fn corpus() -> Option<PathBuf> {
     let corpus = repo_root().join("../shared/corpus");
     if corpus.is_dir() {
@@ -181,9 +182,17 @@ fn file_kind_option_makes_a_file_ours() {
     );
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
-    assert!(text.contains("\ndeploy.json:1:8: error[syntax/missing-comma]: expected `,` between members\n"), "{text}");
+    assert!(
+        text.contains(
+            "\ndeploy.json:1:8: error[syntax/missing-comma]: expected `,` between members\n"
+        ),
+        "{text}"
+    );
     // Checked as a release flow: the schema wants the release-flow fields.
-    assert!(text.starts_with("deploy.json:1:1: error[schema/missing-property]: missing required property `apiVersion`\n"), "{text}");
+    assert!(
+        text.starts_with("deploy.json:1:1: error[schema/missing-property]: missing required properties `apiVersion` and `spec`\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -284,3 +293,7 @@ fn missing_comma_range(corpus: &Path) -> Value {
         .count();
     json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character}})
 }
+
+mod preview;
+
+mod remote;

@@ -19,18 +19,25 @@ fn initialize_negotiates_utf16_for_vscode_and_advertises_only_what_exists() {
     assert_eq!(result["serverInfo"]["name"], "northflank-lsp");
     // VS Code's profile here declares no pull diagnostics: we push.
     assert!(capabilities.get("diagnosticProvider").is_none());
-    let mut advertised: Vec<&str> = capabilities.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut advertised: Vec<&str> = capabilities
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     advertised.sort_unstable();
     assert_eq!(
         advertised,
         vec![
             "codeActionProvider",
+            "codeLensProvider",
             "completionProvider",
             "definitionProvider",
             "documentFormattingProvider",
             "documentHighlightProvider",
             "documentRangeFormattingProvider",
             "documentSymbolProvider",
+            "executeCommandProvider",
             "foldingRangeProvider",
             "hoverProvider",
             "positionEncoding",

@@ -3,4 +3,6 @@
 mod support;
 
 mod lifecycle;
+mod platform;
+mod preview;
 mod sync;

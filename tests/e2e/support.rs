@@ -20,6 +20,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 pub struct Fixture {
     pub text: String,
     /// Byte offsets of `$0` markers, in order.
+    #[allow(dead_code)] // not every test binary that shares this module uses cursors
     pub cursors: Vec<usize>,
     /// Byte ranges of `⟦…⟧` markers, in order of their opening marker.
     pub ranges: Vec<(usize, usize)>,
@@ -71,11 +72,9 @@ pub fn position(text: &str, offset: usize, utf8: bool) -> Value {
                 line += 1;
                 line_start = i + 1;
             }
-            b'\r' => {
-                if bytes.get(i + 1) != Some(&b'\n') {
-                    line += 1;
-                    line_start = i + 1;
-                }
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
+                line += 1;
+                line_start = i + 1;
             }
             _ => {}
         }
@@ -331,20 +330,18 @@ impl TestServer {
 
     /// The next message from the server, answering its requests on the way.
     fn receive(&mut self, deadline: Instant) -> Option<Value> {
-        loop {
-            let timeout = deadline.saturating_duration_since(Instant::now());
-            let message = match self.incoming.recv_timeout(timeout) {
-                Ok(Incoming::Message(message)) => message,
-                Ok(Incoming::Closed) | Err(RecvTimeoutError::Disconnected) => return None,
-                Err(RecvTimeoutError::Timeout) => return None,
-            };
-            self.transcript.push(message.to_string());
-            if message.get("id").is_some() && message.get("method").is_some() {
-                self.answer_server_request(&message);
-                return Some(json!({"serverRequest": message}));
-            }
-            return Some(message);
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        let message = match self.incoming.recv_timeout(timeout) {
+            Ok(Incoming::Message(message)) => message,
+            Ok(Incoming::Closed)
+            | Err(RecvTimeoutError::Disconnected | RecvTimeoutError::Timeout) => return None,
+        };
+        self.transcript.push(message.to_string());
+        if message.get("id").is_some() && message.get("method").is_some() {
+            self.answer_server_request(&message);
+            return Some(json!({"serverRequest": message}));
         }
+        Some(message)
     }
 
     fn answer_server_request(&mut self, request: &Value) {
@@ -430,4 +427,73 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
     serde_json::from_slice(&body).ok()
+}
+
+// ----- Helpers for tests that answer the server's requests themselves (platform tests) -----
+
+/// Decides the answer to a server request: `Some(result)`, or `None` for the default answer.
+pub type Answer<'a> = &'a mut dyn FnMut(&Value) -> Option<Value>;
+
+impl TestServer {
+    /// Sends a request and waits for its response, answering the server's requests on the way
+    /// with `answer` (falling back to the default answers).
+    pub fn request_answering(
+        &mut self,
+        method: &str,
+        params: Value,
+        answer: Answer<'_>,
+    ) -> Result<Value, Value> {
+        let id = self.send_request(method, params);
+        let message = self.wait_answering(
+            &|message: &Value| {
+                message.get("id") == Some(&json!(id)) && message.get("method").is_none()
+            },
+            answer,
+        );
+        match message.get("error") {
+            Some(error) => Err(error.clone()),
+            None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
+        }
+    }
+
+    /// Waits for a message matching `predicate` (server requests arrive wrapped as
+    /// `{"serverRequest": …}`), answering server requests with `answer`.
+    pub fn wait_answering(
+        &mut self,
+        predicate: &dyn Fn(&Value) -> bool,
+        answer: Answer<'_>,
+    ) -> Value {
+        if let Some(index) = self.queue.iter().position(predicate) {
+            return self.queue.remove(index).unwrap();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let timeout = deadline.saturating_duration_since(Instant::now());
+            let message = match self.incoming.recv_timeout(timeout) {
+                Ok(Incoming::Message(message)) => message,
+                _ => panic!(
+                    "timed out waiting for a message; queued: {:#?}\nserver log:\n{}",
+                    self.queue,
+                    self.stderr()
+                ),
+            };
+            self.transcript.push(message.to_string());
+            let message = if message.get("id").is_some() && message.get("method").is_some() {
+                match answer(&message) {
+                    Some(result) => {
+                        let id = message["id"].clone();
+                        self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
+                    }
+                    None => self.answer_server_request(&message),
+                }
+                json!({"serverRequest": message})
+            } else {
+                message
+            };
+            if predicate(&message) {
+                return message;
+            }
+            self.queue.push_back(message);
+        }
+    }
 }

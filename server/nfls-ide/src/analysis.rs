@@ -45,6 +45,8 @@ pub fn analyze(text: &str, path: Option<&str>, config: &AnalysisConfig) -> Analy
                 .validate(&parse.tree, classification.kind)
                 .into_iter()
                 .map(|problem| {
+                    let fixes =
+                        crate::schema_fixes::fixes(&parse.tree, classification.kind, &problem);
                     let severity = match problem.level {
                         Level::Error => Severity::Error,
                         Level::Warning => Severity::Warning,
@@ -58,7 +60,7 @@ pub fn analyze(text: &str, path: Option<&str>, config: &AnalysisConfig) -> Analy
                         message: problem.message,
                         docs_url: problem.docs_url,
                         deprecated: problem.deprecated,
-                        fixes: Vec::new(),
+                        fixes,
                     }
                 }),
         );
@@ -102,6 +104,7 @@ fn document_hints(parse: &Parse, classification: &Classification, out: &mut Vec<
             "`v1` is the older format; the platform now writes `v1.2` (whether it still accepts `v1` is unconfirmed)",
         );
         hint.deprecated = true;
+        hint.fixes = crate::schema_fixes::api_version_fixes(version);
         out.push(hint);
     }
     if let Evidence::ContentOverSchema {

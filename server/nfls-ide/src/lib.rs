@@ -10,6 +10,8 @@ mod completion;
 mod diagnostic;
 mod hover;
 mod navigation;
+pub mod platform;
+mod schema_fixes;
 pub mod semantic;
 mod structure;
 pub mod types;

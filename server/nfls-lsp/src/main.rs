@@ -2,6 +2,8 @@
 //! command-line checker.
 
 mod check;
+mod preview_cli;
+mod remote;
 mod server;
 
 use std::ffi::OsString;
@@ -14,6 +16,8 @@ northflank-lsp — language server and checker for Northflank templates and rele
 USAGE:
     northflank-lsp [serve] [--stdio]          run the language server on stdin/stdout
     northflank-lsp check [OPTIONS] PATH...    check files and folders, print diagnostics
+    northflank-lsp preview [OPTIONS] [PATH...]  would a push run it? (exit 10 if so)
+    northflank-lsp remote status|diff|link PATH  the file's link to the platform
 
 CHECK OPTIONS:
     --format human|json    output style (default: human)
@@ -35,12 +39,16 @@ ENVIRONMENT:
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1).peekable();
     let command = match args.peek().and_then(|arg| arg.to_str()) {
-        Some("serve") | Some("check") => args.next().and_then(|arg| arg.into_string().ok()),
+        Some("serve" | "check" | "remote" | "preview") => {
+            args.next().and_then(|arg| arg.into_string().ok())
+        }
         _ => None,
     };
     let rest: Vec<OsString> = args.collect();
     match command.as_deref() {
         Some("check") => check::main(rest),
+        Some("remote") => remote::main(rest),
+        Some("preview") => preview_cli::main(rest),
         _ => serve_main(rest),
     }
 }
@@ -86,7 +94,10 @@ fn serve_main(args: Vec<OsString>) -> ExitCode {
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NORTHFLANK_LSP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+        // tower-lsp-server traces every message it reads, settings (and so the API token)
+        // included: never let its trace level through.
+        .add_directive("tower_lsp_server=info".parse().expect("a valid directive"));
     // stdout belongs to the protocol: logs go to stderr, where editors collect them.
     tracing_subscriber::fmt()
         .with_env_filter(filter)

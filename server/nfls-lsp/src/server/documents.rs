@@ -79,7 +79,6 @@ impl Snapshot {
             .await
             .clone()
     }
-
 }
 
 #[derive(Debug)]
@@ -145,7 +144,6 @@ impl Documents {
     pub fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
         self.docs.get(uri).map(|doc| Arc::clone(&doc.snapshot))
     }
-
 
     /// Applies one `didChange`, honouring version order (see the module docs).
     pub fn change(

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use nfls_ide::types::{self as ide, ActionKind, CompletionKind, FoldKind, SymbolKind as IdeSymbolKind, TokenKind};
+use nfls_ide::types::{
+    self as ide, ActionKind, CompletionKind, FoldKind, SymbolKind as IdeSymbolKind, TokenKind,
+};
 use nfls_syntax::text::{Encoding, LineIndex};
 use tower_lsp_server::jsonrpc::{self, Error as RpcError};
 use tower_lsp_server::ls_types::*;
@@ -45,7 +47,10 @@ pub const COMPLETION_TRIGGERS: [&str; 5] = ["\"", ":", ".", "{", "("];
 
 impl Backend {
     /// The snapshot and its analysis for a request, or `None` for an unknown document.
-    async fn analysed(&self, uri: &Uri) -> Option<(std::sync::Arc<Snapshot>, std::sync::Arc<nfls_ide::Analysis>)> {
+    async fn analysed(
+        &self,
+        uri: &Uri,
+    ) -> Option<(std::sync::Arc<Snapshot>, std::sync::Arc<nfls_ide::Analysis>)> {
         let snapshot = self.snapshot(uri)?;
         let analysis = snapshot.analysis().await;
         Some((snapshot, analysis))
@@ -55,9 +60,14 @@ impl Backend {
         self.client_info().encoding
     }
 
-    pub(super) async fn handle_completion(&self, params: CompletionParams) -> jsonrpc::Result<Option<CompletionResponse>> {
+    pub(super) async fn handle_completion(
+        &self,
+        params: CompletionParams,
+    ) -> jsonrpc::Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
-        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         let snippets = self.client_info().snippets;
@@ -68,16 +78,24 @@ impl Backend {
         if items.is_empty() {
             return Ok(None);
         }
-        Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        })))
     }
 
     pub(super) async fn handle_hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
         let position = params.text_document_position_params;
-        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         Ok(nfls_ide::hover(&analysis, offset).map(|hover| Hover {
-            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: hover.markdown }),
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: hover.markdown,
+            }),
             range: Some(convert::range(&snapshot.index, hover.range, encoding)),
         }))
     }
@@ -88,26 +106,39 @@ impl Backend {
     ) -> jsonrpc::Result<Option<GotoDefinitionResponse>> {
         let position = params.text_document_position_params;
         let uri = position.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         let locations: Vec<Location> = nfls_ide::goto_definition(&analysis, offset)
             .into_iter()
-            .map(|range| Location { uri: uri.clone(), range: convert::range(&snapshot.index, range, encoding) })
+            .map(|range| Location {
+                uri: uri.clone(),
+                range: convert::range(&snapshot.index, range, encoding),
+            })
             .collect();
         Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
     }
 
-    pub(super) async fn handle_references(&self, params: ReferenceParams) -> jsonrpc::Result<Option<Vec<Location>>> {
+    pub(super) async fn handle_references(
+        &self,
+        params: ReferenceParams,
+    ) -> jsonrpc::Result<Option<Vec<Location>>> {
         let position = params.text_document_position;
         let uri = position.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         let locations: Vec<Location> =
             nfls_ide::references(&analysis, offset, params.context.include_declaration)
                 .into_iter()
-                .map(|range| Location { uri: uri.clone(), range: convert::range(&snapshot.index, range, encoding) })
+                .map(|range| Location {
+                    uri: uri.clone(),
+                    range: convert::range(&snapshot.index, range, encoding),
+                })
                 .collect();
         Ok((!locations.is_empty()).then_some(locations))
     }
@@ -116,7 +147,9 @@ impl Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, params.position, encoding);
         match nfls_ide::prepare_rename(&analysis, offset) {
@@ -128,14 +161,24 @@ impl Backend {
         }
     }
 
-    pub(super) async fn handle_rename(&self, params: RenameParams) -> jsonrpc::Result<Option<WorkspaceEdit>> {
+    pub(super) async fn handle_rename(
+        &self,
+        params: RenameParams,
+    ) -> jsonrpc::Result<Option<WorkspaceEdit>> {
         let position = params.text_document_position;
         let uri = position.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         match nfls_ide::rename(&analysis, offset, &params.new_name) {
-            Ok(edits) => Ok(Some(workspace_edit(&uri, &snapshot.index, &edits, encoding))),
+            Ok(edits) => Ok(Some(workspace_edit(
+                &uri,
+                &snapshot.index,
+                &edits,
+                encoding,
+            ))),
             Err(message) => Err(RpcError::invalid_params(message)),
         }
     }
@@ -145,7 +188,9 @@ impl Backend {
         params: DocumentHighlightParams,
     ) -> jsonrpc::Result<Option<Vec<DocumentHighlight>>> {
         let position = params.text_document_position_params;
-        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         let highlights: Vec<DocumentHighlight> = nfls_ide::highlights(&analysis, offset)
@@ -166,14 +211,19 @@ impl Backend {
         params: DocumentSymbolParams,
     ) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+            return Ok(None);
+        };
         if analysis.classification.is_none() {
             return Ok(None);
         }
         let encoding = self.encoding();
         let symbols = nfls_ide::document_symbols(&analysis);
         if self.client_info().hierarchical_symbols {
-            let symbols = symbols.into_iter().map(|symbol| document_symbol(&snapshot.index, symbol, encoding)).collect();
+            let symbols = symbols
+                .into_iter()
+                .map(|symbol| document_symbol(&snapshot.index, symbol, encoding))
+                .collect();
             Ok(Some(DocumentSymbolResponse::Nested(symbols)))
         } else {
             let mut flat = Vec::new();
@@ -186,7 +236,9 @@ impl Backend {
         &self,
         params: FoldingRangeParams,
     ) -> jsonrpc::Result<Option<Vec<FoldingRange>>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+            return Ok(None);
+        };
         if analysis.classification.is_none() {
             return Ok(None);
         }
@@ -196,7 +248,11 @@ impl Backend {
             let start = convert::position(&snapshot.index, fold.range.start, encoding);
             let end = convert::position(&snapshot.index, fold.range.end, encoding);
             // Keep the closing bracket's line visible, as editors do for JSON.
-            let end_line = if fold.kind == FoldKind::Comment { end.line } else { end.line.saturating_sub(1) };
+            let end_line = if fold.kind == FoldKind::Comment {
+                end.line
+            } else {
+                end.line.saturating_sub(1)
+            };
             if end_line <= start.line {
                 continue;
             }
@@ -219,10 +275,15 @@ impl Backend {
         &self,
         params: SelectionRangeParams,
     ) -> jsonrpc::Result<Option<Vec<SelectionRange>>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+            return Ok(None);
+        };
         let encoding = self.encoding();
-        let offsets: Vec<u32> =
-            params.positions.iter().map(|position| convert::offset(&snapshot.index, *position, encoding)).collect();
+        let offsets: Vec<u32> = params
+            .positions
+            .iter()
+            .map(|position| convert::offset(&snapshot.index, *position, encoding))
+            .collect();
         let chains = nfls_ide::selection_ranges(&analysis, &offsets);
         let result = chains
             .into_iter()
@@ -235,40 +296,72 @@ impl Backend {
                         parent: selection.map(Box::new),
                     });
                 }
-                selection.unwrap_or(SelectionRange { range: Range { start: *position, end: *position }, parent: None })
+                selection.unwrap_or(SelectionRange {
+                    range: Range {
+                        start: *position,
+                        end: *position,
+                    },
+                    parent: None,
+                })
             })
             .collect();
         Ok(Some(result))
     }
 
-    pub(super) async fn handle_formatting(&self, params: DocumentFormattingParams) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
-        self.format(&params.text_document.uri, None, &params.options).await
+    pub(super) async fn handle_formatting(
+        &self,
+        params: DocumentFormattingParams,
+    ) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
+        self.format(&params.text_document.uri, None, &params.options)
+            .await
     }
 
     pub(super) async fn handle_range_formatting(
         &self,
         params: DocumentRangeFormattingParams,
     ) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
-        self.format(&params.text_document.uri, Some(params.range), &params.options).await
+        self.format(
+            &params.text_document.uri,
+            Some(params.range),
+            &params.options,
+        )
+        .await
     }
 
-    async fn format(&self, uri: &Uri, range: Option<Range>, options: &FormattingOptions) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
-        let Some((snapshot, analysis)) = self.analysed(uri).await else { return Ok(None) };
+    async fn format(
+        &self,
+        uri: &Uri,
+        range: Option<Range>,
+        options: &FormattingOptions,
+    ) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
+        let Some((snapshot, analysis)) = self.analysed(uri).await else {
+            return Ok(None);
+        };
         if analysis.classification.is_none() {
             return Ok(None);
         }
         let encoding = self.encoding();
         let range = range.map(|range| convert::text_range(&snapshot.index, range, encoding));
-        let options = ide::FormatOptions { tab_size: options.tab_size, insert_spaces: options.insert_spaces };
+        let options = ide::FormatOptions {
+            tab_size: options.tab_size,
+            insert_spaces: options.insert_spaces,
+        };
         let edits = nfls_ide::format(&analysis, range, options);
-        Ok(Some(edits.iter().map(|edit| text_edit(&snapshot.index, edit, encoding)).collect()))
+        Ok(Some(
+            edits
+                .iter()
+                .map(|edit| text_edit(&snapshot.index, edit, encoding))
+                .collect(),
+        ))
     }
 
     pub(super) async fn handle_semantic_tokens(
         &self,
         params: SemanticTokensParams,
     ) -> jsonrpc::Result<Option<SemanticTokensResult>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+            return Ok(None);
+        };
         if analysis.classification.is_none() {
             return Ok(None);
         }
@@ -282,7 +375,11 @@ impl Backend {
                 continue;
             }
             let delta_line = start.line - previous_line;
-            let delta_start = if delta_line == 0 { start.character - previous_start } else { start.character };
+            let delta_start = if delta_line == 0 {
+                start.character - previous_start
+            } else {
+                start.character
+            };
             data.push(SemanticToken {
                 delta_line,
                 delta_start,
@@ -293,12 +390,20 @@ impl Backend {
             previous_line = start.line;
             previous_start = start.character;
         }
-        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })))
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        })))
     }
 
-    pub(super) async fn handle_code_action(&self, params: CodeActionParams) -> jsonrpc::Result<Option<CodeActionResponse>> {
+    pub(super) async fn handle_code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> jsonrpc::Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else { return Ok(None) };
+        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+            return Ok(None);
+        };
         if analysis.classification.is_none() {
             return Ok(None);
         }
@@ -312,7 +417,11 @@ impl Backend {
                 ActionKind::Refactor => CodeActionKind::REFACTOR,
                 ActionKind::Source => CodeActionKind::SOURCE,
             };
-            if !only.is_empty() && !only.iter().any(|wanted| kind.as_str().starts_with(wanted.as_str())) {
+            if !only.is_empty()
+                && !only
+                    .iter()
+                    .any(|wanted| kind.as_str().starts_with(wanted.as_str()))
+            {
                 continue;
             }
             let diagnostics: Vec<Diagnostic> = params
@@ -328,31 +437,60 @@ impl Backend {
                 title: action.title,
                 kind: Some(kind),
                 diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-                edit: Some(workspace_edit(&uri, &snapshot.index, &action.edits, encoding)),
+                edit: Some(workspace_edit(
+                    &uri,
+                    &snapshot.index,
+                    &action.edits,
+                    encoding,
+                )),
                 command: None,
                 is_preferred: action.preferred.then_some(true),
                 disabled: None,
                 data: None,
             }));
         }
+        actions.extend(self.platform_code_actions(&uri, &snapshot));
         Ok((!actions.is_empty()).then_some(actions))
     }
 }
 
 fn text_edit(index: &LineIndex, edit: &ide::TextEdit, encoding: Encoding) -> TextEdit {
-    TextEdit { range: convert::range(index, edit.range, encoding), new_text: edit.new_text.clone() }
+    TextEdit {
+        range: convert::range(index, edit.range, encoding),
+        new_text: edit.new_text.clone(),
+    }
 }
 
-fn workspace_edit(uri: &Uri, index: &LineIndex, edits: &[ide::TextEdit], encoding: Encoding) -> WorkspaceEdit {
-    let edits = edits.iter().map(|edit| text_edit(index, edit, encoding)).collect();
-    WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), document_changes: None, change_annotations: None }
+fn workspace_edit(
+    uri: &Uri,
+    index: &LineIndex,
+    edits: &[ide::TextEdit],
+    encoding: Encoding,
+) -> WorkspaceEdit {
+    let edits = edits
+        .iter()
+        .map(|edit| text_edit(index, edit, encoding))
+        .collect();
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        document_changes: None,
+        change_annotations: None,
+    }
 }
 
-fn completion_item(index: &LineIndex, item: ide::CompletionItem, encoding: Encoding, snippets: bool) -> CompletionItem {
+fn completion_item(
+    index: &LineIndex,
+    item: ide::CompletionItem,
+    encoding: Encoding,
+    snippets: bool,
+) -> CompletionItem {
     let (new_text, format) = if item.is_snippet && snippets {
         (item.edit.new_text.clone(), InsertTextFormat::SNIPPET)
     } else if item.is_snippet {
-        (strip_snippet(&item.edit.new_text), InsertTextFormat::PLAIN_TEXT)
+        (
+            strip_snippet(&item.edit.new_text),
+            InsertTextFormat::PLAIN_TEXT,
+        )
     } else {
         (item.edit.new_text.clone(), InsertTextFormat::PLAIN_TEXT)
     };
@@ -372,20 +510,29 @@ fn completion_item(index: &LineIndex, item: ide::CompletionItem, encoding: Encod
         label: item.label,
         kind: Some(kind),
         detail: item.detail,
-        documentation: item
-            .documentation
-            .map(|value| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value })),
+        documentation: item.documentation.map(|value| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            })
+        }),
         deprecated: None,
         tags: item.deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
         sort_text: item.sort_text,
         filter_text: item.filter_text,
         insert_text_format: Some(format),
+        // Multi-line items are already indented for the cursor's line.
+        insert_text_mode: Some(InsertTextMode::AS_IS),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit {
             range: convert::range(index, item.edit.range, encoding),
             new_text,
         })),
-        additional_text_edits: (!item.additional_edits.is_empty())
-            .then(|| item.additional_edits.iter().map(|edit| text_edit(index, edit, encoding)).collect()),
+        additional_text_edits: (!item.additional_edits.is_empty()).then(|| {
+            item.additional_edits
+                .iter()
+                .map(|edit| text_edit(index, edit, encoding))
+                .collect()
+        }),
         ..CompletionItem::default()
     }
 }
@@ -434,7 +581,8 @@ pub fn strip_snippet(snippet: &str) -> String {
                             out.push_str(&strip_snippet(&inner));
                         }
                         Some('|') => {
-                            let choices: String = chars.by_ref().take_while(|ch| *ch != '|').collect();
+                            let choices: String =
+                                chars.by_ref().take_while(|ch| *ch != '|').collect();
                             out.push_str(choices.split(',').next().unwrap_or_default());
                             // The closing `}`.
                             chars.next();
@@ -465,7 +613,11 @@ fn symbol_kind(kind: IdeSymbolKind) -> SymbolKind {
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be spelled out.
 fn document_symbol(index: &LineIndex, symbol: ide::Symbol, encoding: Encoding) -> DocumentSymbol {
     DocumentSymbol {
-        name: if symbol.name.is_empty() { "(unnamed)".to_owned() } else { symbol.name },
+        name: if symbol.name.is_empty() {
+            "(unnamed)".to_owned()
+        } else {
+            symbol.name
+        },
         detail: symbol.detail,
         kind: symbol_kind(symbol.kind),
         tags: None,
@@ -473,7 +625,11 @@ fn document_symbol(index: &LineIndex, symbol: ide::Symbol, encoding: Encoding) -
         range: convert::range(index, symbol.range, encoding),
         selection_range: convert::range(index, symbol.selection_range, encoding),
         children: (!symbol.children.is_empty()).then(|| {
-            symbol.children.into_iter().map(|child| document_symbol(index, child, encoding)).collect()
+            symbol
+                .children
+                .into_iter()
+                .map(|child| document_symbol(index, child, encoding))
+                .collect()
         }),
     }
 }
@@ -488,8 +644,11 @@ fn flatten_symbols(
     out: &mut Vec<SymbolInformation>,
 ) {
     // Iterative: the outline of a deeply nested document must not recurse deeply.
-    let mut stack: Vec<(ide::Symbol, Option<String>)> =
-        symbols.into_iter().rev().map(|symbol| (symbol, container.map(str::to_owned))).collect();
+    let mut stack: Vec<(ide::Symbol, Option<String>)> = symbols
+        .into_iter()
+        .rev()
+        .map(|symbol| (symbol, container.map(str::to_owned)))
+        .collect();
     while let Some((symbol, container)) = stack.pop() {
         let name = symbol.name.clone();
         out.push(SymbolInformation {
@@ -497,10 +656,19 @@ fn flatten_symbols(
             kind: symbol_kind(symbol.kind),
             tags: None,
             deprecated: None,
-            location: Location { uri: uri.clone(), range: convert::range(index, symbol.range, encoding) },
+            location: Location {
+                uri: uri.clone(),
+                range: convert::range(index, symbol.range, encoding),
+            },
             container_name: container,
         });
-        stack.extend(symbol.children.into_iter().rev().map(|child| (child, Some(name.clone()))));
+        stack.extend(
+            symbol
+                .children
+                .into_iter()
+                .rev()
+                .map(|child| (child, Some(name.clone()))),
+        );
     }
 }
 
@@ -511,9 +679,18 @@ mod tests {
     #[test]
     fn snippets_become_plain_text() {
         assert_eq!(strip_snippet("\"name\": \"$1\""), "\"name\": \"\"");
-        assert_eq!(strip_snippet("\"type\": \"${1|sequential,parallel|}\"$0"), "\"type\": \"sequential\"");
-        assert_eq!(strip_snippet("{\"kind\": \"${1:Workflow}\", \"spec\": {${2}}}"), "{\"kind\": \"Workflow\", \"spec\": {}}");
+        assert_eq!(
+            strip_snippet("\"type\": \"${1|sequential,parallel|}\"$0"),
+            "\"type\": \"sequential\""
+        );
+        assert_eq!(
+            strip_snippet("{\"kind\": \"${1:Workflow}\", \"spec\": {${2}}}"),
+            "{\"kind\": \"Workflow\", \"spec\": {}}"
+        );
         assert_eq!(strip_snippet("${1:a ${2:b} c}"), "a b c");
-        assert_eq!(strip_snippet("cost: \\$5 and $ sign"), "cost: $5 and $ sign");
+        assert_eq!(
+            strip_snippet("cost: \\$5 and $ sign"),
+            "cost: $5 and $ sign"
+        );
     }
 }

@@ -13,6 +13,8 @@ mod convert;
 pub mod documents;
 mod features;
 mod framing;
+mod platform;
+mod preview;
 pub mod settings;
 
 use std::collections::HashMap;
@@ -39,7 +41,8 @@ pub async fn run() {
     let stdout = tokio::io::stdout();
     let test_hooks =
         std::env::var_os("NORTHFLANK_LSP_TEST_HOOKS").is_some_and(|value| value == "1");
-    let mut builder = LspService::build(Backend::new);
+    let mut builder = LspService::build(Backend::new)
+        .custom_method(platform::REMOTE_CONTENT, Backend::remote_content);
     if test_hooks {
         builder = builder
             .custom_method("northflank/test/panic", Backend::test_panic)
@@ -74,6 +77,8 @@ struct State {
     pending_diagnostics: Mutex<HashMap<Uri, JoinHandle<()>>>,
     /// The document kind last announced to the client, per document.
     announced_kinds: Mutex<HashMap<Uri, Option<&'static str>>>,
+    platform: platform::PlatformState,
+    preview: preview::PreviewState,
 }
 
 pub struct Backend {
@@ -99,6 +104,8 @@ impl Backend {
                 analysis_config: RwLock::new(Arc::new(AnalysisConfig::default())),
                 pending_diagnostics: Mutex::new(HashMap::new()),
                 announced_kinds: Mutex::new(HashMap::new()),
+                platform: platform::PlatformState::default(),
+                preview: preview::PreviewState::default(),
             }),
         }
     }
@@ -204,11 +211,11 @@ impl Backend {
             if !push {
                 return;
             }
-            let diagnostics = analysis
-                .diagnostics
-                .iter()
-                .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding))
-                .collect();
+            let backend = Backend {
+                client: client.clone(),
+                state: Arc::clone(&state),
+            };
+            let diagnostics = backend.diagnostics_of(&snapshot, &analysis, encoding);
             client
                 .publish_diagnostics(task_uri, diagnostics, Some(snapshot.version))
                 .await;
@@ -294,6 +301,29 @@ impl Backend {
                 Err(_) => tracing::warn!("workspace/configuration timed out"),
             }
         });
+    }
+
+    /// All diagnostics of a snapshot in LSP form: the analysis's own and those that depend on
+    /// platform facts.
+    fn diagnostics_of(
+        &self,
+        snapshot: &Snapshot,
+        analysis: &nfls_ide::Analysis,
+        encoding: Encoding,
+    ) -> Vec<Diagnostic> {
+        let mut diagnostics: Vec<Diagnostic> = analysis
+            .diagnostics
+            .iter()
+            .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding))
+            .collect();
+        if analysis.classification.is_some() {
+            diagnostics.extend(
+                self.platform_diagnostics(snapshot)
+                    .iter()
+                    .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding)),
+            );
+        }
+        diagnostics
     }
 
     async fn test_panic(&self, _params: Value) -> jsonrpc::Result<Value> {
@@ -419,7 +449,11 @@ impl LanguageServer for Backend {
                 .and_then(|text_document| text_document.document_symbol.as_ref())
                 .and_then(|symbols| symbols.hierarchical_document_symbol_support)
                 .unwrap_or(false);
-            *self.state.client_info.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = ClientInfo {
+            *self
+                .state
+                .client_info
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = ClientInfo {
                 encoding,
                 pull_diagnostics,
                 configuration,
@@ -427,6 +461,13 @@ impl LanguageServer for Backend {
                 snippets,
                 hierarchical_symbols,
             };
+            let code_lens_refresh = capabilities
+                .workspace
+                .as_ref()
+                .and_then(|workspace| workspace.code_lens.as_ref())
+                .and_then(|code_lens| code_lens.refresh_support)
+                .unwrap_or(false);
+            self.state.preview.set_refresh_support(code_lens_refresh);
             if let Some(options) = &params.initialization_options {
                 self.apply_settings(options);
             }
@@ -438,6 +479,11 @@ impl LanguageServer for Backend {
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 })
             });
+            let commands: Vec<String> = platform::COMMANDS
+                .iter()
+                .chain(preview::COMMANDS)
+                .map(|command| (*command).to_owned())
+                .collect();
             Ok(InitializeResult {
                 capabilities: ServerCapabilities {
                     position_encoding: Some(match encoding {
@@ -448,12 +494,18 @@ impl LanguageServer for Backend {
                         TextDocumentSyncOptions {
                             open_close: Some(true),
                             change: Some(TextDocumentSyncKind::INCREMENTAL),
+                            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                             ..TextDocumentSyncOptions::default()
                         },
                     )),
                     diagnostic_provider,
                     completion_provider: Some(CompletionOptions {
-                        trigger_characters: Some(features::COMPLETION_TRIGGERS.iter().map(|c| (*c).to_owned()).collect()),
+                        trigger_characters: Some(
+                            features::COMPLETION_TRIGGERS
+                                .iter()
+                                .map(|c| (*c).to_owned())
+                                .collect(),
+                        ),
                         ..CompletionOptions::default()
                     }),
                     hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -469,21 +521,38 @@ impl LanguageServer for Backend {
                     selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                     document_formatting_provider: Some(OneOf::Left(true)),
                     document_range_formatting_provider: Some(OneOf::Left(true)),
-                    code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR, CodeActionKind::SOURCE]),
-                        ..CodeActionOptions::default()
-                    })),
-                    semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
-                        SemanticTokensOptions {
-                            legend: SemanticTokensLegend {
-                                token_types: features::TOKEN_TYPES.to_vec(),
-                                token_modifiers: Vec::new(),
-                            },
-                            full: Some(SemanticTokensFullOptions::Bool(true)),
-                            range: None,
-                            work_done_progress_options: WorkDoneProgressOptions::default(),
+                    code_action_provider: Some(CodeActionProviderCapability::Options(
+                        CodeActionOptions {
+                            code_action_kinds: Some(vec![
+                                CodeActionKind::QUICKFIX,
+                                CodeActionKind::REFACTOR,
+                                CodeActionKind::SOURCE,
+                            ]),
+                            ..CodeActionOptions::default()
                         },
                     )),
+                    code_lens_provider: (!commands.is_empty()).then_some(CodeLensOptions {
+                        resolve_provider: Some(false),
+                    }),
+                    execute_command_provider: (!commands.is_empty()).then(|| {
+                        ExecuteCommandOptions {
+                            commands: commands.clone(),
+                            work_done_progress_options: WorkDoneProgressOptions::default(),
+                        }
+                    }),
+                    semantic_tokens_provider: Some(
+                        SemanticTokensServerCapabilities::SemanticTokensOptions(
+                            SemanticTokensOptions {
+                                legend: SemanticTokensLegend {
+                                    token_types: features::TOKEN_TYPES.to_vec(),
+                                    token_modifiers: Vec::new(),
+                                },
+                                full: Some(SemanticTokensFullOptions::Bool(true)),
+                                range: None,
+                                work_done_progress_options: WorkDoneProgressOptions::default(),
+                            },
+                        ),
+                    ),
                     ..ServerCapabilities::default()
                 },
                 server_info: Some(ServerInfo {
@@ -557,6 +626,14 @@ impl LanguageServer for Backend {
         });
     }
 
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        guard_notification("textDocument/didSave", || {
+            if let Some(snapshot) = self.snapshot(&params.text_document.uri) {
+                self.platform_saved(&snapshot);
+            }
+        });
+    }
+
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let closed = self.documents().close(&uri);
@@ -594,7 +671,10 @@ impl LanguageServer for Backend {
         });
     }
 
-    async fn completion(&self, params: CompletionParams) -> jsonrpc::Result<Option<CompletionResponse>> {
+    async fn completion(
+        &self,
+        params: CompletionParams,
+    ) -> jsonrpc::Result<Option<CompletionResponse>> {
         guard("textDocument/completion", self.handle_completion(params)).await
     }
 
@@ -602,7 +682,10 @@ impl LanguageServer for Backend {
         guard("textDocument/hover", self.handle_hover(params)).await
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> jsonrpc::Result<Option<GotoDefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> jsonrpc::Result<Option<GotoDefinitionResponse>> {
         guard("textDocument/definition", self.handle_definition(params)).await
     }
 
@@ -610,44 +693,127 @@ impl LanguageServer for Backend {
         guard("textDocument/references", self.handle_references(params)).await
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
-        guard("textDocument/prepareRename", self.handle_prepare_rename(params)).await
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
+        guard(
+            "textDocument/prepareRename",
+            self.handle_prepare_rename(params),
+        )
+        .await
     }
 
     async fn rename(&self, params: RenameParams) -> jsonrpc::Result<Option<WorkspaceEdit>> {
         guard("textDocument/rename", self.handle_rename(params)).await
     }
 
-    async fn document_highlight(&self, params: DocumentHighlightParams) -> jsonrpc::Result<Option<Vec<DocumentHighlight>>> {
-        guard("textDocument/documentHighlight", self.handle_document_highlight(params)).await
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> jsonrpc::Result<Option<Vec<DocumentHighlight>>> {
+        guard(
+            "textDocument/documentHighlight",
+            self.handle_document_highlight(params),
+        )
+        .await
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
-        guard("textDocument/documentSymbol", self.handle_document_symbol(params)).await
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
+        guard(
+            "textDocument/documentSymbol",
+            self.handle_document_symbol(params),
+        )
+        .await
     }
 
-    async fn folding_range(&self, params: FoldingRangeParams) -> jsonrpc::Result<Option<Vec<FoldingRange>>> {
-        guard("textDocument/foldingRange", self.handle_folding_range(params)).await
+    async fn folding_range(
+        &self,
+        params: FoldingRangeParams,
+    ) -> jsonrpc::Result<Option<Vec<FoldingRange>>> {
+        guard(
+            "textDocument/foldingRange",
+            self.handle_folding_range(params),
+        )
+        .await
     }
 
-    async fn selection_range(&self, params: SelectionRangeParams) -> jsonrpc::Result<Option<Vec<SelectionRange>>> {
-        guard("textDocument/selectionRange", self.handle_selection_range(params)).await
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> jsonrpc::Result<Option<Vec<SelectionRange>>> {
+        guard(
+            "textDocument/selectionRange",
+            self.handle_selection_range(params),
+        )
+        .await
     }
 
-    async fn formatting(&self, params: DocumentFormattingParams) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
+    async fn formatting(
+        &self,
+        params: DocumentFormattingParams,
+    ) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
         guard("textDocument/formatting", self.handle_formatting(params)).await
     }
 
-    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
-        guard("textDocument/rangeFormatting", self.handle_range_formatting(params)).await
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
+        guard(
+            "textDocument/rangeFormatting",
+            self.handle_range_formatting(params),
+        )
+        .await
     }
 
-    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> jsonrpc::Result<Option<SemanticTokensResult>> {
-        guard("textDocument/semanticTokens/full", self.handle_semantic_tokens(params)).await
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> jsonrpc::Result<Option<SemanticTokensResult>> {
+        guard(
+            "textDocument/semanticTokens/full",
+            self.handle_semantic_tokens(params),
+        )
+        .await
     }
 
-    async fn code_action(&self, params: CodeActionParams) -> jsonrpc::Result<Option<CodeActionResponse>> {
+    async fn code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> jsonrpc::Result<Option<CodeActionResponse>> {
         guard("textDocument/codeAction", self.handle_code_action(params)).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> jsonrpc::Result<Option<Vec<CodeLens>>> {
+        guard("textDocument/codeLens", async {
+            let mut lenses = self.platform_code_lenses(&params).await;
+            lenses.extend(self.preview_code_lenses(&params).await);
+            Ok((!lenses.is_empty()).then_some(lenses))
+        })
+        .await
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> jsonrpc::Result<Option<Value>> {
+        guard("workspace/executeCommand", async {
+            if platform::COMMANDS.contains(&params.command.as_str()) {
+                self.platform_command(params).await
+            } else if preview::COMMANDS.contains(&params.command.as_str()) {
+                self.preview_command(params).await
+            } else {
+                Err(RpcError::invalid_params(format!(
+                    "unknown command `{}`",
+                    params.command
+                )))
+            }
+        })
+        .await
     }
 
     async fn diagnostic(
@@ -659,13 +825,7 @@ impl LanguageServer for Backend {
             let items = match self.snapshot(&params.text_document.uri) {
                 Some(snapshot) => {
                     let analysis = snapshot.analysis().await;
-                    analysis
-                        .diagnostics
-                        .iter()
-                        .map(|diagnostic| {
-                            convert::diagnostic(&snapshot.index, diagnostic, encoding)
-                        })
-                        .collect()
+                    self.diagnostics_of(&snapshot, &analysis, encoding)
                 }
                 None => Vec::new(),
             };

@@ -37,6 +37,8 @@ pub struct ApiSettings {
     pub token: Option<String>,
     pub token_file: Option<String>,
     pub team_id: Option<String>,
+    /// The project whose pipelines hold the release flows and preview templates to match.
+    pub project_id: Option<String>,
 }
 
 impl std::fmt::Debug for ApiSettings {
@@ -46,6 +48,7 @@ impl std::fmt::Debug for ApiSettings {
             .field("token", &self.token.as_ref().map(|_| "***"))
             .field("token_file", &self.token_file)
             .field("team_id", &self.team_id)
+            .field("project_id", &self.project_id)
             .finish()
     }
 }
@@ -126,6 +129,7 @@ impl Settings {
             settings.api.token = string("token", &mut problems);
             settings.api.token_file = string("tokenFile", &mut problems);
             settings.api.team_id = string("teamId", &mut problems);
+            settings.api.project_id = string("projectId", &mut problems);
         }
         (settings, problems)
     }
