@@ -2,6 +2,7 @@
 
 mod support;
 
+mod features;
 mod lifecycle;
 mod platform;
 mod preview;

@@ -1,0 +1,235 @@
+//! The document features through the protocol: hover, completion, definition, references,
+//! rename, symbols, formatting, semantic tokens and quick fixes, on one small template.
+
+use serde_json::{Value, json};
+
+use crate::support::{Fixture, Options, TestServer, position, range};
+
+const URI: &str = "file:///w/features/northflank.json";
+
+/// Markers: ⟦…⟧ ranges in order: 0 `type` key, 1 the `ref` value `builder`, 2 its use in
+/// `${refs.builder.id}`, 3 the misspelt kind.
+const TEMPLATE: &str = r#"{
+  "apiVersion": "v1.2",
+  "name": "Features",
+  "arguments": {"BRANCH": "main"},
+  "spec": {
+    "kind": "Workflow",
+    "spec": {
+      ⟦"type"⟧: "sequential",
+      "steps": [
+        {"kind": "BuildService", "ref": "⟦builder⟧", "spec": {"name": "api-builder"}},
+        {"kind": "Build", "ref": "build", "spec": {"id": "${refs.⟦builder⟧.id}", "type": "service", "branch": "${args.BRANCH}"}},
+        {"kind": "⟦DeploymentSevice⟧", "spec": {"name": "api"}}
+      ]
+    }
+  }
+}
+"#;
+
+fn start() -> (TestServer, Fixture) {
+    let (mut server, _) = TestServer::start(Options::default());
+    let fixture = Fixture::parse(TEMPLATE);
+    server.open(URI, &fixture.text);
+    (server, fixture)
+}
+
+fn at(fixture: &Fixture, offset: usize) -> Value {
+    json!({"textDocument": {"uri": URI}, "position": position(&fixture.text, offset, false)})
+}
+
+#[test]
+fn hover_on_a_key_and_on_a_ref() {
+    let (mut server, fixture) = start();
+    let key = fixture.ranges[0];
+    let hover = server
+        .request("textDocument/hover", at(&fixture, key.0 + 2))
+        .unwrap();
+    assert_eq!(hover["range"], range(&fixture.text, key, false));
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.starts_with("**`type`** · `sequential` | `parallel` · required\n\n"),
+        "{markdown}"
+    );
+
+    let used = fixture.ranges[2];
+    let hover = server
+        .request("textDocument/hover", at(&fixture, used.0 + 1))
+        .unwrap();
+    assert_eq!(
+        hover["contents"]["value"],
+        "**`refs.builder`**: the `BuildService` node `api-builder`, defined at line 10.\n\nKnown outputs (partial list): `id`, `name`."
+    );
+    server.shutdown();
+}
+
+#[test]
+fn definition_references_and_rename_of_a_ref() {
+    let (mut server, fixture) = start();
+    let (definition, used) = (fixture.ranges[1], fixture.ranges[2]);
+    let found = server
+        .request("textDocument/definition", at(&fixture, used.0 + 2))
+        .unwrap();
+    assert_eq!(
+        found,
+        json!([{"uri": URI, "range": range(&fixture.text, definition, false)}])
+    );
+
+    let mut params = at(&fixture, definition.0);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = server.request("textDocument/references", params).unwrap();
+    assert_eq!(
+        references,
+        json!([
+            {"uri": URI, "range": range(&fixture.text, definition, false)},
+            {"uri": URI, "range": range(&fixture.text, used, false)},
+        ])
+    );
+
+    let prepared = server
+        .request("textDocument/prepareRename", at(&fixture, used.0 + 1))
+        .unwrap();
+    assert_eq!(
+        prepared,
+        json!({"range": range(&fixture.text, used, false), "placeholder": "builder"})
+    );
+    let mut params = at(&fixture, used.0 + 1);
+    params["newName"] = json!("api-builder");
+    let edit = server.request("textDocument/rename", params).unwrap();
+    let mut edits = edit["changes"][URI].as_array().unwrap().clone();
+    edits.sort_by_key(|edit| edit["range"]["start"]["line"].as_u64());
+    assert_eq!(
+        edits,
+        vec![
+            json!({"range": range(&fixture.text, definition, false), "newText": "api-builder"}),
+            json!({"range": range(&fixture.text, used, false), "newText": "api-builder"}),
+        ]
+    );
+    let mut params = at(&fixture, used.0 + 1);
+    params["newName"] = json!("bad name!");
+    let error = server.request("textDocument/rename", params).unwrap_err();
+    assert_eq!(error["code"], -32602);
+    server.shutdown();
+}
+
+#[test]
+fn completion_in_an_expression_and_for_a_node_kind() {
+    let (mut server, fixture) = start();
+    // Right after `${refs.`: the refs that exist, `builder` first (it has run by then).
+    let cursor = fixture.ranges[2].0;
+    let list = server
+        .request("textDocument/completion", at(&fixture, cursor))
+        .unwrap();
+    let labels: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels.first(), Some(&"builder"), "{labels:?}");
+    assert!(labels.contains(&"build"), "{labels:?}");
+
+    // Inside the misspelt kind: node kinds valid in a template, the right one among them.
+    let kind = fixture.ranges[3];
+    let list = server
+        .request("textDocument/completion", at(&fixture, kind.0 + 3))
+        .unwrap();
+    let items = list["items"].as_array().unwrap();
+    let deployment = items
+        .iter()
+        .find(|item| item["label"] == "DeploymentService")
+        .expect("DeploymentService offered");
+    assert_eq!(deployment["kind"], 7, "a class-like node kind item");
+    assert!(
+        !items.iter().any(|item| item["label"] == "Release"),
+        "Release runs only in release flows"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn quick_fix_for_a_misspelt_node_kind() {
+    let (mut server, fixture) = start();
+    let kind = fixture.ranges[3];
+    let diagnostics = server.diagnostics(URI, 1);
+    let diagnostic = diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic["code"] == "schema/unknown-node-kind")
+        .expect("an unknown-kind diagnostic")
+        .clone();
+    let kind_range = json!({"start": position(&fixture.text, kind.0 - 1, false), "end": position(&fixture.text, kind.1 + 1, false)});
+    assert_eq!(diagnostic["range"], kind_range);
+    assert_eq!(
+        diagnostic["message"],
+        "unknown node kind `DeploymentSevice`: did you mean `DeploymentService`?"
+    );
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}),
+        )
+        .unwrap();
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|action| action["kind"] == "quickfix")
+        .expect("a quick fix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(
+        fix["edit"]["changes"][URI],
+        json!([{"range": range(&fixture.text, kind, false), "newText": "DeploymentService"}])
+    );
+    server.shutdown();
+}
+
+#[test]
+fn symbols_formatting_and_semantic_tokens() {
+    let (mut server, fixture) = start();
+    let symbols = server
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .unwrap();
+    // VS Code's profile here declares no hierarchical support: a flat list with containers.
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|symbol| symbol["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[0], "Features");
+    assert!(
+        names.contains(&"builder") && names.contains(&"build"),
+        "{names:?}"
+    );
+
+    let edits = server
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        )
+        .unwrap();
+    // One member per line: the compact steps are spread out, nothing else changes.
+    let edits = edits.as_array().unwrap();
+    assert!(!edits.is_empty());
+    assert!(
+        edits
+            .iter()
+            .all(|edit| edit["newText"].as_str().unwrap().trim().is_empty()),
+        "{edits:?}"
+    );
+
+    let tokens = server
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .unwrap();
+    let data = tokens["data"].as_array().unwrap();
+    // `${refs.builder.id}` and `${args.BRANCH}`: at least the roots and names are coloured.
+    assert!(data.len() >= 5 * 4, "{data:?}");
+    let _ = fixture;
+    server.shutdown();
+}
