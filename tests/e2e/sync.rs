@@ -294,3 +294,29 @@ fn document_kind_is_announced_to_clients_that_ask() {
     assert_eq!(params["kind"], "template");
     server.shutdown();
 }
+
+#[test]
+fn clients_that_skip_version_numbers_still_get_fresh_diagnostics() {
+    // Neovim 0.7 numbers versions by its change ticks: 0, 4, 8, …
+    let (mut server, _) = TestServer::start(Options::default());
+    let fixture = Fixture::parse(MISSING_COMMA);
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": TEMPLATE_URI, "languageId": "json", "version": 0, "text": fixture.text}}),
+    );
+    assert_eq!(server.diagnostics(TEMPLATE_URI, 0).len(), 1);
+    // Add the missing comma, then a space: both with gaps in the numbering.
+    let at = crate::support::position(&fixture.text, fixture.ranges[0].0, false);
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": TEMPLATE_URI, "version": 4}, "contentChanges": [{"range": {"start": at, "end": at}, "text": ","}]}),
+    );
+    assert_eq!(server.diagnostics(TEMPLATE_URI, 4), Vec::<Value>::new());
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": TEMPLATE_URI, "version": 8}, "contentChanges": [{"range": {"start": at, "end": at}, "text": " "}]}),
+    );
+    assert_eq!(server.diagnostics(TEMPLATE_URI, 8), Vec::<Value>::new());
+    assert_eq!(server.server_text(TEMPLATE_URI)["version"], 8);
+    server.shutdown();
+}

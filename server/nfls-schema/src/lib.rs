@@ -134,12 +134,11 @@ impl SchemaSet {
         &self.node_kinds
     }
 
-    /// Compiles every validator now (the server does this in the background at start-up, so
-    /// the first keystroke does not pay for it).
-    pub fn warm_up(&self) {
-        for kind in DocumentKind::ALL {
-            let _ = self.compiled(kind);
-        }
+    /// Compiles the validator of `kind` now (the server does this in the background at
+    /// start-up for templates, the most common kind, so that the first keystroke does not pay
+    /// for it; the others compile on first use, to keep memory low).
+    pub fn warm_up(&self, kind: DocumentKind) {
+        let _ = self.compiled(kind);
     }
 
     fn compiled(&self, kind: DocumentKind) -> &Result<Validator, String> {

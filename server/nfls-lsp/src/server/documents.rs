@@ -87,6 +87,9 @@ struct Document {
     rope: Rope,
     parked: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
     snapshot: Arc<Snapshot>,
+    /// This client numbers versions with gaps (Neovim 0.7 uses its change ticks): once a gap
+    /// was never filled, newer versions apply at once instead of waiting for a predecessor.
+    gaps: bool,
 }
 
 /// What happened to a `didChange`.
@@ -132,6 +135,7 @@ impl Documents {
                 rope,
                 parked: BTreeMap::new(),
                 snapshot: Arc::clone(&snapshot),
+                gaps: false,
             },
         );
         snapshot
@@ -161,7 +165,7 @@ impl Documents {
                 current: doc.version,
             };
         }
-        if version != doc.version + 1 {
+        if version != doc.version + 1 && !doc.gaps {
             doc.parked.insert(version, changes);
             return ChangeOutcome::Parked;
         }
@@ -187,7 +191,8 @@ impl Documents {
     }
 
     /// Applies parked changes whose predecessors never came (clients may skip version numbers),
-    /// in version order. Returns the new version when anything was applied.
+    /// in version order, and from then on takes this document's versions as they come. Returns
+    /// the new version when anything was applied.
     pub fn flush_parked(&mut self, uri: &Uri, encoding: Encoding) -> Option<i32> {
         let doc = self.docs.get_mut(uri)?;
         if doc.parked.is_empty() {
@@ -197,6 +202,7 @@ impl Documents {
             apply(&mut doc.rope, &changes, encoding);
             doc.version = version;
         }
+        doc.gaps = true;
         doc.snapshot = Arc::new(Snapshot::new(
             uri.clone(),
             doc.version,

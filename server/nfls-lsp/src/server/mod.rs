@@ -231,6 +231,23 @@ impl Backend {
         }
     }
 
+    /// Gives a parked change's predecessor a moment to arrive; if it does not (the client skips
+    /// version numbers), applies what is parked and publishes.
+    fn flush_parked_later(&self, uri: Uri) {
+        let backend = Backend {
+            client: self.client.clone(),
+            state: Arc::clone(&self.state),
+        };
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let encoding = backend.client_info().encoding;
+            let flushed = backend.documents().flush_parked(&uri, encoding);
+            if flushed.is_some() {
+                backend.schedule_diagnostics(uri);
+            }
+        });
+    }
+
     /// Applies new settings: problems go to the user, every open document is re-analysed.
     fn apply_settings(&self, value: &Value) {
         let (settings, mut problems) = Settings::from_json(value);
@@ -569,7 +586,9 @@ impl LanguageServer for Backend {
         guard_notification("initialized", || self.fetch_configuration());
         // Compile the schema validators now, off the request path, so that the first
         // diagnostics do not pay for it.
-        tokio::task::spawn_blocking(|| nfls_schema::SchemaSet::embedded().warm_up());
+        tokio::task::spawn_blocking(|| {
+            nfls_schema::SchemaSet::embedded().warm_up(nfls_schema::DocumentKind::Template)
+        });
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
@@ -616,7 +635,8 @@ impl LanguageServer for Backend {
             match outcome {
                 ChangeOutcome::Applied(_) => self.schedule_diagnostics(uri),
                 ChangeOutcome::Parked => {
-                    tracing::debug!(%version, "change parked until its predecessor arrives")
+                    tracing::debug!(%version, "change parked until its predecessor arrives");
+                    self.flush_parked_later(uri);
                 }
                 ChangeOutcome::Stale { current } => {
                     tracing::warn!(%version, %current, "dropped a change for an older version")

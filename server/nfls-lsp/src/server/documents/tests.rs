@@ -98,6 +98,16 @@ fn skipped_version_numbers_are_flushed_in_order() {
     assert_eq!(documents.flush_parked(&uri(), Encoding::Utf16), Some(9));
     assert_eq!(text(&documents), "ab");
     assert_eq!(documents.flush_parked(&uri(), Encoding::Utf16), None);
+    // From now on this document's versions apply as they come, gaps and all.
+    assert_eq!(
+        documents.change(&uri(), 14, vec![edit((0, 2), (0, 2), "c")], Encoding::Utf16),
+        ChangeOutcome::Applied(14)
+    );
+    assert_eq!(text(&documents), "abc");
+    assert_eq!(
+        documents.change(&uri(), 12, vec![edit((0, 0), (0, 0), "z")], Encoding::Utf16),
+        ChangeOutcome::Stale { current: 14 }
+    );
 }
 
 #[test]
