@@ -130,6 +130,28 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
     })
 }
 
+/// The JSON files under `dir`: `.gitignore` respected, `.git` and `node_modules` skipped,
+/// sorted. `preview` walks repositories the same way.
+pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .filter_entry(|entry| entry.file_name() != ".git" && entry.file_name() != "node_modules")
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|err| err.to_string())?;
+        let is_json = entry
+            .path()
+            .extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+        if is_json && entry.file_type().is_some_and(|kind| kind.is_file()) {
+            files.push(entry.into_path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Checks a file (always, and says when it is not a Northflank document) or a folder
 /// (recursively, respecting `.gitignore`, taking only the JSON files that are ours).
 fn check_path(path: &Path, config: &AnalysisConfig, out: &mut Vec<Checked>) -> Result<(), String> {
@@ -148,26 +170,7 @@ fn check_path(path: &Path, config: &AnalysisConfig, out: &mut Vec<Checked>) -> R
         }
         return Ok(());
     }
-    let mut files = Vec::new();
-    let walker = ignore::WalkBuilder::new(path)
-        .hidden(false)
-        .filter_entry(|entry| entry.file_name() != ".git" && entry.file_name() != "node_modules")
-        .build();
-    for entry in walker {
-        let entry = entry.map_err(|err| err.to_string())?;
-        let is_json = entry
-            .path()
-            .extension()
-            .is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
-        if is_json
-            && entry
-                .file_type()
-                .is_some_and(|file_type| file_type.is_file())
-        {
-            files.push(entry.into_path());
-        }
-    }
-    files.sort();
+    let files = json_files(path)?;
     for file in files {
         let bytes = std::fs::read(&file).map_err(|err| format!("{}: {err}", file.display()))?;
         if let Some(checked) = check_bytes(&file, &bytes, config) {

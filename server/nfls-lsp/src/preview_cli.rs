@@ -222,7 +222,7 @@ fn run(options: &Options) -> Result<(String, bool), String> {
     let mut previewed = Vec::new();
     if options.paths.is_empty() {
         let root = repo.root().to_path_buf();
-        for file in json_files(&root)? {
+        for file in crate::check::json_files(&root)? {
             let display = file
                 .strip_prefix(&root)
                 .unwrap_or(&file)
@@ -250,7 +250,7 @@ fn run(options: &Options) -> Result<(String, bool), String> {
                 }
                 continue;
             }
-            for file in json_files(path)? {
+            for file in crate::check::json_files(path)? {
                 let display = file.to_string_lossy().replace('\\', "/");
                 if let Some(one) = preview_file(&file, display, &push)? {
                     previewed.push(one);
@@ -266,28 +266,6 @@ fn run(options: &Options) -> Result<(String, bool), String> {
         Format::Json => render_json(&previewed),
     };
     Ok((output, would_run))
-}
-
-/// The JSON files under `dir`, as `check` finds them: `.gitignore` respected, `.git` and
-/// `node_modules` skipped, sorted.
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .filter_entry(|entry| entry.file_name() != ".git" && entry.file_name() != "node_modules")
-        .build();
-    for entry in walker {
-        let entry = entry.map_err(|err| err.to_string())?;
-        let is_json = entry
-            .path()
-            .extension()
-            .is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
-        if is_json && entry.file_type().is_some_and(|kind| kind.is_file()) {
-            files.push(entry.into_path());
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// The platform objects linked to a file, whose triggers apply when the file carries none.
