@@ -32,18 +32,18 @@ for size in 100k 1m 10m; do
   python3 "$shared/gen_template.py" --nodes "${nodes[$size]}" --seed 1 > "$file"
   python3 "$shared/lspbench.py" --server "$server --stdio" --file "$file" --points 50 | tee -a "$results"
   if [ -x "$json_server" ]; then
-    settings=$(python3 - "$repo" "$file" <<'PY'
+    settings=$(python3 - "$repo" "$file" "$out/schemas" <<'PY'
 import glob, json, os, sys
-repo, file = sys.argv[1], sys.argv[2]
-# Every schema inline under its `$id`, so that the cross-file `$ref`s resolve offline.
-schemas = []
-for path in sorted(glob.glob(os.path.join(repo, "schemas", "*.schema.json"))):
+repo, file, target = sys.argv[1], sys.argv[2], sys.argv[3]
+# A copy of our schemas whose `$id`s are file URLs, so that the cross-file `$ref`s resolve
+# offline (lspbench answers the server's `vscode/content` requests from disk).
+os.makedirs(target, exist_ok=True)
+for path in glob.glob(os.path.join(repo, "schemas", "*.schema.json")):
     content = json.load(open(path))
-    entry = {"url": content["$id"], "schema": content}
-    if path.endswith("/template.schema.json"):
-        entry["fileMatch"] = [file]
-    schemas.append(entry)
-print(json.dumps({"json": {"validate": {"enable": True}, "schemas": schemas}}))
+    content["$id"] = "file://" + os.path.join(target, os.path.basename(path))
+    json.dump(content, open(os.path.join(target, os.path.basename(path)), "w"))
+url = "file://" + os.path.join(target, "template.schema.json")
+print(json.dumps({"json": {"validate": {"enable": True}, "schemas": [{"fileMatch": [file], "url": url}]}}))
 PY
 )
     python3 "$shared/lspbench.py" --server "$json_server --stdio" --file "$file" --points 50 --settings "$settings" | tee -a "$results"

@@ -233,3 +233,91 @@ fn symbols_formatting_and_semantic_tokens() {
     let _ = fixture;
     server.shutdown();
 }
+
+#[test]
+fn highlights_folding_and_selection_ranges() {
+    let (mut server, fixture) = start();
+    let (definition, used) = (fixture.ranges[1], fixture.ranges[2]);
+    let highlights = server
+        .request("textDocument/documentHighlight", at(&fixture, used.0 + 1))
+        .unwrap();
+    assert_eq!(
+        highlights,
+        json!([
+            {"range": range(&fixture.text, definition, false), "kind": 3},
+            {"range": range(&fixture.text, used, false), "kind": 2},
+        ])
+    );
+
+    let folds = server
+        .request(
+            "textDocument/foldingRange",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .unwrap();
+    // The root object (lines 0–15), `spec` (4–14), its `spec` (6–13) and `steps` (8–12), each
+    // folded up to the line before its closing bracket.
+    let lines: Vec<(u64, u64)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|fold| {
+            (
+                fold["startLine"].as_u64().unwrap(),
+                fold["endLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, vec![(0, 14), (4, 13), (6, 12), (8, 11)]);
+
+    let selection = server
+        .request(
+            "textDocument/selectionRange",
+            json!({"textDocument": {"uri": URI}, "positions": [position(&fixture.text, used.0 + 2, false)]}),
+        )
+        .unwrap();
+    // Innermost first: the ref name, and on the way out the whole string value.
+    assert_eq!(selection[0]["range"], range(&fixture.text, used, false));
+    let mut outer = &selection[0];
+    let mut ranges = Vec::new();
+    while let Some(parent) = outer.get("parent") {
+        ranges.push(parent["range"].clone());
+        outer = parent;
+    }
+    let string = (
+        fixture.text[..used.0].rfind('"').unwrap(),
+        fixture.text[used.1..].find('"').unwrap() + used.1 + 1,
+    );
+    assert!(
+        ranges.contains(&range(&fixture.text, string, false)),
+        "{ranges:#?}"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn semantic_diagnostics_reach_the_client() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let fixture = Fixture::parse(
+        r#"{
+  "apiVersion": "v1.2",
+  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [
+    {"kind": "Build", "ref": "build", "spec": {"id": "${refs.⟦buidler⟧.id}", "type": "service"}},
+    {"kind": "BuildService", "ref": "builder", "spec": {"name": "api-builder"}}
+  ]}}
+}
+"#,
+    );
+    server.open(URI, &fixture.text);
+    let diagnostics = server.diagnostics(URI, 1);
+    let reference = diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic["code"] == "ref/undefined")
+        .expect("ref/undefined");
+    assert_eq!(
+        reference["range"],
+        range(&fixture.text, fixture.ranges[0], false)
+    );
+    assert_eq!(reference["severity"], 1);
+    server.shutdown();
+}
