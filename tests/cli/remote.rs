@@ -285,3 +285,60 @@ fn failures_exit_2_and_leave_the_file_alone() {
             .starts_with("northflank-lsp remote: `remote status` needs the path of a file")
     );
 }
+
+/// `preview` on a template file without a `gitops` block: its rules come from the template the
+/// platform links to the file (autorun on), found through the API when a token is set.
+#[test]
+fn preview_uses_the_template_linked_on_the_platform() {
+    let mut local: Value = serde_json::from_str(FILE).unwrap();
+    local.as_object_mut().unwrap().remove("gitops");
+    let local = format!("{}\n", serde_json::to_string_pretty(&local).unwrap());
+    let (_tmp, root) = repo(&local);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut platform: Value = serde_json::from_str(FILE).unwrap();
+    platform["id"] = json!("web");
+    platform["options"]["autorun"] = json!(true);
+    let seed = Seed {
+        token: Some(TOKEN.to_owned()),
+        templates: vec![platform],
+        ..Seed::default()
+    };
+    let fake = runtime.block_on(FakeApi::start(seed)).unwrap();
+
+    let preview = |token: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_northflank-lsp"));
+        scrubbed(&mut command, &root);
+        if token {
+            command
+                .env("NORTHFLANK_API_BASE_URL", fake.base_url())
+                .env("NORTHFLANK_API_TOKEN", TOKEN);
+        }
+        command
+            .env("NORTHFLANK_API_TIMEOUT_MS", "2000")
+            .current_dir(&root)
+            .args(["preview", "nf/web.json"])
+            .output()
+            .unwrap()
+    };
+
+    let linked = preview(true);
+    let out = text(&linked.stdout);
+    assert_eq!(
+        linked.status.code(),
+        Some(10),
+        "{out}\n{}",
+        text(&linked.stderr)
+    );
+    assert!(out.contains("Web"), "{out}");
+    assert!(out.contains("would run"), "{out}");
+    assert!(!out.contains(TOKEN) && !text(&linked.stderr).contains(TOKEN));
+
+    // Without a token the file is judged on its own: it names no link, so nothing is known.
+    let alone = preview(false);
+    assert_eq!(alone.status.code(), Some(0), "{}", text(&alone.stdout));
+}

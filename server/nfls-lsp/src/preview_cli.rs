@@ -38,6 +38,10 @@ OPTIONS:
     --pr                  the pushed branch has an open pull request
     --draft               ... and that pull request is a draft (with --pr)
     --format human|json   output style (default: human)
+    --api-base-url URL    where to look up the platform objects linked to a file that carries
+                          no rules itself (default: NORTHFLANK_API_BASE_URL, else the public API);
+                          only with a token: NORTHFLANK_API_TOKEN or --token-file FILE
+    --team ID / --project ID   team-prefixed routes / the project of release flows
     -h, --help            print this help
 
 EXIT STATUS:
@@ -58,6 +62,8 @@ struct Options {
     push: PushOptions,
     format: Format,
     paths: Vec<PathBuf>,
+    /// Where to look up the platform objects linked to a file that carries no rules itself.
+    api: crate::remote::engine::ApiOptions,
 }
 
 /// One evaluated file.
@@ -116,6 +122,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Option<Options>, String> {
     let mut draft = false;
     let mut format = Format::Human;
     let mut paths = Vec::new();
+    let mut api = crate::remote::engine::ApiOptions::default();
     let text = |value: OsString, what: &str| {
         value
             .into_string()
@@ -161,6 +168,28 @@ fn parse_args(args: Vec<OsString>) -> Result<Option<Options>, String> {
                 };
                 continue;
             }
+            Long("api-base-url") => {
+                api.base_url = Some(text(
+                    parser.value().map_err(|e| e.to_string())?,
+                    "--api-base-url",
+                )?);
+                continue;
+            }
+            Long("token-file") => {
+                api.token_file = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?));
+                continue;
+            }
+            Long("team") => {
+                api.team_id = Some(text(parser.value().map_err(|e| e.to_string())?, "--team")?);
+                continue;
+            }
+            Long("project") => {
+                api.project_id = Some(text(
+                    parser.value().map_err(|e| e.to_string())?,
+                    "--project",
+                )?);
+                continue;
+            }
             Short('h') | Long("help") => return Ok(None),
             Value(path) => {
                 paths.push(PathBuf::from(path));
@@ -189,6 +218,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Option<Options>, String> {
         },
         format,
         paths,
+        api,
     }))
 }
 
@@ -228,7 +258,7 @@ fn run(options: &Options) -> Result<(String, bool), String> {
                 .unwrap_or(&file)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if let Some(one) = preview_file(&file, display, &push)? {
+            if let Some(one) = preview_file(&file, display, &push, &options.api)? {
                 previewed.push(one);
             }
         }
@@ -238,7 +268,7 @@ fn run(options: &Options) -> Result<(String, bool), String> {
                 std::fs::metadata(path).map_err(|err| format!("{}: {err}", path.display()))?;
             if metadata.is_file() {
                 let display = path.to_string_lossy().replace('\\', "/");
-                match preview_file(path, display, &push)? {
+                match preview_file(path, display, &push, &options.api)? {
                     Some(one) => previewed.push(one),
                     None => {
                         let _ = writeln!(
@@ -252,7 +282,7 @@ fn run(options: &Options) -> Result<(String, bool), String> {
             }
             for file in crate::check::json_files(path)? {
                 let display = file.to_string_lossy().replace('\\', "/");
-                if let Some(one) = preview_file(&file, display, &push)? {
+                if let Some(one) = preview_file(&file, display, &push, &options.api)? {
                     previewed.push(one);
                 }
             }
@@ -268,10 +298,65 @@ fn run(options: &Options) -> Result<(String, bool), String> {
     Ok((output, would_run))
 }
 
-/// The platform objects linked to a file, whose triggers apply when the file carries none.
-/// The command line has no platform link yet, so none are known.
-fn linked_platform_objects(_path: &Path) -> Vec<LinkedObject> {
-    Vec::new()
+/// The platform objects linked to a file, whose rules apply when the file carries none of its
+/// own (no `triggers`; for a template, no `gitops` block). Looked up only when a token is
+/// configured; a failed lookup is a note on stderr, and the file is judged on its own.
+fn linked_platform_objects(
+    path: &Path,
+    tree: &nfls_syntax::Tree,
+    kind: nfls_schema::DocumentKind,
+    api: &crate::remote::engine::ApiOptions,
+) -> Vec<LinkedObject> {
+    use crate::remote::engine::{self as platform, Failure};
+    let root = tree.root().and_then(nfls_syntax::Value::as_object);
+    let own_rules = root.is_some_and(|root| {
+        root.get("triggers").is_some()
+            || (kind == nfls_schema::DocumentKind::Template && root.get("gitops").is_some())
+    });
+    if own_rules {
+        return Vec::new();
+    }
+    let client = match platform::client(api) {
+        Ok(client) => client,
+        Err(Failure::NoToken) => return Vec::new(),
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {}: no platform lookup: {err}",
+                path.display()
+            );
+            return Vec::new();
+        }
+    };
+    let lookup = async {
+        let facts = platform::file_facts(path.to_path_buf()).await?;
+        let block = facts.gitops_block()?;
+        let project = platform::project_id(api);
+        platform::find_linked(&client, kind, &block, project.as_deref(), None).await
+    };
+    let found = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Failure::Other(err.to_string()))
+        .and_then(|runtime| runtime.block_on(lookup));
+    match found {
+        Ok(objects) => objects
+            .into_iter()
+            .map(|object| LinkedObject {
+                id: object.name,
+                document: object.document,
+                run_in_progress: None,
+            })
+            .collect(),
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {}: the platform lookup failed: {err}",
+                path.display()
+            );
+            Vec::new()
+        }
+    }
 }
 
 /// `None` when the file is not a Northflank document.
@@ -279,6 +364,7 @@ fn preview_file(
     path: &Path,
     display_path: String,
     push: &Push,
+    api: &crate::remote::engine::ApiOptions,
 ) -> Result<Option<Previewed>, String> {
     let bytes = std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?;
     let text = String::from_utf8_lossy(&bytes);
@@ -294,7 +380,7 @@ fn preview_file(
     let rules = engine::read_rules(
         &parse.tree,
         classification.kind,
-        linked_platform_objects(path),
+        linked_platform_objects(path, &parse.tree, classification.kind, api),
     );
     let verdicts = engine::evaluate(&rules, &push.event)
         .into_iter()
