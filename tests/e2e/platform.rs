@@ -888,3 +888,53 @@ fn the_token_never_appears_in_any_output() {
     );
     assert!(!stderr.contains(TOKEN), "the token is in the log");
 }
+
+/// A template file without a `gitops` block of its own, linked on the platform (autorun on):
+/// once the background lookup has found the link, the push preview judges the file by it.
+#[test]
+fn push_preview_follows_the_template_linked_on_the_platform() {
+    let api = platform(vec![template_doc(true)]);
+    let repo = repo(Some(HTTPS_REMOTE), PLAIN);
+    // One commit to push, and it changes the linked file.
+    let edited = PLAIN.replace(
+        "\"steps\": []",
+        "\"steps\": [{\"kind\": \"Project\", \"spec\": {\"name\": \"web\"}}]",
+    );
+    std::fs::write(&repo.file, &edited).unwrap();
+    git(&repo.root, &["commit", "-q", "-am", "add the project"]);
+    let mut server = start(Some(&api), &repo.root, &[]);
+    server.open(&repo.uri, &edited);
+    assert_eq!(
+        settled_lenses(&mut server, &repo.uri),
+        vec!["Linked to template \"Web\" · autorun on · concurrency queue · platform at 0123456"]
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let title = loop {
+        let lenses = server
+            .request(
+                "textDocument/codeLens",
+                json!({"textDocument": {"uri": repo.uri}}),
+            )
+            .unwrap();
+        let preview: Vec<String> = lenses
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|lens| lens["command"]["command"] == "northflank.preview.explain")
+            .map(|lens| lens["command"]["title"].as_str().unwrap().to_owned())
+            .collect();
+        if let Some(title) = preview.iter().find(|title| title.contains("would run")) {
+            break title.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no preview lens says it would run: {preview:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        title.starts_with("▶ pushing 1 commit to main would run"),
+        "{title}"
+    );
+    server.shutdown();
+}

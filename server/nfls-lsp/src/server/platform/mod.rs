@@ -61,6 +61,9 @@ pub struct PlatformState {
     /// one fetch instead of each starting their own.
     templates: tokio::sync::Mutex<Option<refresh::TemplateCache>>,
     generation: AtomicU64,
+    /// Bumped whenever a lookup finishes with new facts, so that what was built from the old
+    /// ones (the push preview's lenses) can tell it is stale.
+    facts_version: AtomicU64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -189,6 +192,14 @@ impl Backend {
     /// Diagnostics that depend on platform facts (drift), added to the document's own.
     /// The platform's copies of the objects linked to `uri` (display name, document), as the
     /// last background lookup found them; empty until then.
+    /// See [`PlatformState::facts_version`].
+    pub(in crate::server) fn platform_facts_version(&self) -> u64 {
+        self.state
+            .platform
+            .facts_version
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub(in crate::server) fn linked_documents(&self, uri: &Uri) -> Vec<(String, Value)> {
         match lock(&self.state.platform.files)
             .get(uri)

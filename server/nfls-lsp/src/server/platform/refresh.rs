@@ -252,6 +252,10 @@ impl Backend {
     /// New facts: re-publish the document's diagnostics (when drift may have changed) and ask
     /// the client to re-read lenses.
     fn after_platform_change(&self, uri: &Uri, drift_may_change: bool) {
+        self.state
+            .platform
+            .facts_version
+            .fetch_add(1, Ordering::SeqCst);
         if drift_may_change {
             self.schedule_diagnostics(uri.clone());
         }

@@ -54,7 +54,6 @@ impl PreviewState {
     /// Records whether the client supports `workspace/codeLens/refresh`
     /// (`workspace.codeLens.refreshSupport`). Until told, refreshes are tried and stop at the
     /// first error.
-    #[allow(dead_code)] // for `initialize`, once it passes the capability on
     pub fn set_refresh_support(&self, supported: bool) {
         self.no_refresh.store(!supported, Ordering::Relaxed);
     }
@@ -83,6 +82,8 @@ struct Tracked {
 struct CachedLenses {
     snapshot: Weak<Snapshot>,
     generation: u64,
+    /// The platform facts the lenses were built with (a finished lookup makes them stale).
+    platform_facts: u64,
     lenses: Vec<CodeLens>,
 }
 
@@ -132,8 +133,9 @@ impl Backend {
             return Vec::new();
         };
         let (push, generation) = self.track(uri, file);
+        let platform_facts = self.platform_facts_version();
         if push.is_some()
-            && let Some(cached) = self.cached_lenses(uri, &snapshot, generation)
+            && let Some(cached) = self.cached_lenses(uri, &snapshot, generation, platform_facts)
         {
             return cached;
         }
@@ -187,6 +189,7 @@ impl Backend {
             tracked.lenses = Some(CachedLenses {
                 snapshot: Arc::downgrade(&snapshot),
                 generation,
+                platform_facts,
                 lenses: lenses.clone(),
             });
         }
@@ -198,6 +201,7 @@ impl Backend {
         uri: &Uri,
         snapshot: &Arc<Snapshot>,
         generation: u64,
+        platform_facts: u64,
     ) -> Option<Vec<CodeLens>> {
         let inner = self.preview();
         let cached = inner.docs.get(uri)?.lenses.as_ref()?;
@@ -205,7 +209,8 @@ impl Backend {
             .snapshot
             .upgrade()
             .is_some_and(|cached| Arc::ptr_eq(&cached, snapshot));
-        (same_text && cached.generation == generation).then(|| cached.lenses.clone())
+        (same_text && cached.generation == generation && cached.platform_facts == platform_facts)
+            .then(|| cached.lenses.clone())
     }
 
     /// The cached push of a document and its generation; starts reading it (and the poller)
