@@ -33,7 +33,7 @@ const PARALLEL_FETCHES: usize = 4;
 const STAGES: [&str; 3] = ["Development", "Staging", "Production"];
 
 /// Where the API is and how to authenticate, from editor settings or command-line flags.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ApiOptions {
     pub base_url: Option<String>,
     pub token: Option<String>,

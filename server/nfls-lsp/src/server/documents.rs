@@ -92,6 +92,20 @@ struct Document {
     gaps: bool,
 }
 
+impl Document {
+    /// A new snapshot of the current text and version (the old one stays valid for whoever
+    /// holds it).
+    fn new_snapshot(&mut self, uri: &Uri, config: Arc<AnalysisConfig>) {
+        self.snapshot = Arc::new(Snapshot::new(
+            uri.clone(),
+            self.version,
+            self.snapshot.path.clone(),
+            self.rope.clone(),
+            config,
+        ));
+    }
+}
+
 /// What happened to a `didChange`.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChangeOutcome {
@@ -180,13 +194,7 @@ impl Documents {
             apply(&mut doc.rope, &changes, encoding);
             doc.version = next;
         }
-        doc.snapshot = Arc::new(Snapshot::new(
-            uri.clone(),
-            doc.version,
-            doc.snapshot.path.clone(),
-            doc.rope.clone(),
-            Arc::clone(&doc.snapshot.config),
-        ));
+        doc.new_snapshot(uri, Arc::clone(&doc.snapshot.config));
         ChangeOutcome::Applied(doc.version)
     }
 
@@ -203,13 +211,7 @@ impl Documents {
             doc.version = version;
         }
         doc.gaps = true;
-        doc.snapshot = Arc::new(Snapshot::new(
-            uri.clone(),
-            doc.version,
-            doc.snapshot.path.clone(),
-            doc.rope.clone(),
-            Arc::clone(&doc.snapshot.config),
-        ));
+        doc.new_snapshot(uri, Arc::clone(&doc.snapshot.config));
         Some(doc.version)
     }
 
@@ -218,13 +220,7 @@ impl Documents {
         self.docs
             .iter_mut()
             .map(|(uri, doc)| {
-                doc.snapshot = Arc::new(Snapshot::new(
-                    uri.clone(),
-                    doc.version,
-                    doc.snapshot.path.clone(),
-                    doc.rope.clone(),
-                    Arc::clone(config),
-                ));
+                doc.new_snapshot(uri, Arc::clone(config));
                 Arc::clone(&doc.snapshot)
             })
             .collect()

@@ -46,13 +46,15 @@ fn token_index(kind: TokenKind) -> u32 {
 pub const COMPLETION_TRIGGERS: [&str; 5] = ["\"", ":", ".", "{", "("];
 
 impl Backend {
-    /// The snapshot and its analysis for a request, or `None` for an unknown document.
-    async fn analysed(
+    /// The snapshot and its analysis for a request, or `None` for an unknown document or one
+    /// that is not a Northflank document (those get no features at all).
+    async fn analysed_ours(
         &self,
         uri: &Uri,
     ) -> Option<(std::sync::Arc<Snapshot>, std::sync::Arc<nfls_ide::Analysis>)> {
         let snapshot = self.snapshot(uri)?;
         let analysis = snapshot.analysis().await;
+        analysis.classification.as_ref()?;
         Some((snapshot, analysis))
     }
 
@@ -65,7 +67,8 @@ impl Backend {
         params: CompletionParams,
     ) -> jsonrpc::Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
-        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&position.text_document.uri).await
+        else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -86,7 +89,8 @@ impl Backend {
 
     pub(super) async fn handle_hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
         let position = params.text_document_position_params;
-        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&position.text_document.uri).await
+        else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -106,7 +110,7 @@ impl Backend {
     ) -> jsonrpc::Result<Option<GotoDefinitionResponse>> {
         let position = params.text_document_position_params;
         let uri = position.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -127,7 +131,7 @@ impl Backend {
     ) -> jsonrpc::Result<Option<Vec<Location>>> {
         let position = params.text_document_position;
         let uri = position.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -147,7 +151,7 @@ impl Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -167,7 +171,7 @@ impl Backend {
     ) -> jsonrpc::Result<Option<WorkspaceEdit>> {
         let position = params.text_document_position;
         let uri = position.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -188,7 +192,8 @@ impl Backend {
         params: DocumentHighlightParams,
     ) -> jsonrpc::Result<Option<Vec<DocumentHighlight>>> {
         let position = params.text_document_position_params;
-        let Some((snapshot, analysis)) = self.analysed(&position.text_document.uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&position.text_document.uri).await
+        else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -211,12 +216,9 @@ impl Backend {
         params: DocumentSymbolParams,
     ) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&uri).await else {
             return Ok(None);
         };
-        if analysis.classification.is_none() {
-            return Ok(None);
-        }
         let encoding = self.encoding();
         let symbols = nfls_ide::document_symbols(&analysis);
         if self.client_info().hierarchical_symbols {
@@ -236,12 +238,9 @@ impl Backend {
         &self,
         params: FoldingRangeParams,
     ) -> jsonrpc::Result<Option<Vec<FoldingRange>>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&params.text_document.uri).await else {
             return Ok(None);
         };
-        if analysis.classification.is_none() {
-            return Ok(None);
-        }
         let encoding = self.encoding();
         let mut folds = Vec::new();
         for fold in nfls_ide::folding_ranges(&analysis) {
@@ -275,7 +274,7 @@ impl Backend {
         &self,
         params: SelectionRangeParams,
     ) -> jsonrpc::Result<Option<Vec<SelectionRange>>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -334,12 +333,9 @@ impl Backend {
         range: Option<Range>,
         options: &FormattingOptions,
     ) -> jsonrpc::Result<Option<Vec<TextEdit>>> {
-        let Some((snapshot, analysis)) = self.analysed(uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(uri).await else {
             return Ok(None);
         };
-        if analysis.classification.is_none() {
-            return Ok(None);
-        }
         let encoding = self.encoding();
         let range = range.map(|range| convert::text_range(&snapshot.index, range, encoding));
         let options = ide::FormatOptions {
@@ -359,12 +355,9 @@ impl Backend {
         &self,
         params: SemanticTokensParams,
     ) -> jsonrpc::Result<Option<SemanticTokensResult>> {
-        let Some((snapshot, analysis)) = self.analysed(&params.text_document.uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&params.text_document.uri).await else {
             return Ok(None);
         };
-        if analysis.classification.is_none() {
-            return Ok(None);
-        }
         let encoding = self.encoding();
         let mut data = Vec::new();
         let (mut previous_line, mut previous_start) = (0, 0);
@@ -401,12 +394,9 @@ impl Backend {
         params: CodeActionParams,
     ) -> jsonrpc::Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, analysis)) = self.analysed(&uri).await else {
+        let Some((snapshot, analysis)) = self.analysed_ours(&uri).await else {
             return Ok(None);
         };
-        if analysis.classification.is_none() {
-            return Ok(None);
-        }
         let encoding = self.encoding();
         let range = convert::text_range(&snapshot.index, params.range, encoding);
         let only = params.context.only.unwrap_or_default();

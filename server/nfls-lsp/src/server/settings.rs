@@ -10,6 +10,8 @@ use nfls_ide::AnalysisConfig;
 use nfls_schema::{Association, Associations};
 use serde_json::Value;
 
+use crate::remote::engine::ApiOptions;
+
 /// How diagnostics reach the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DiagnosticsMode {
@@ -26,31 +28,9 @@ pub struct Settings {
     pub files: Vec<(String, String)>,
     pub diagnostics_mode: DiagnosticsMode,
     pub debounce_ms: u64,
-    pub api: ApiSettings,
-}
-
-/// Where the platform is and how to authenticate. The token is held here but never logged:
-/// `Debug` redacts it.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct ApiSettings {
-    pub base_url: Option<String>,
-    pub token: Option<String>,
-    pub token_file: Option<String>,
-    pub team_id: Option<String>,
-    /// The project whose pipelines hold the release flows and preview templates to match.
-    pub project_id: Option<String>,
-}
-
-impl std::fmt::Debug for ApiSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiSettings")
-            .field("base_url", &self.base_url)
-            .field("token", &self.token.as_ref().map(|_| "***"))
-            .field("token_file", &self.token_file)
-            .field("team_id", &self.team_id)
-            .field("project_id", &self.project_id)
-            .finish()
-    }
+    /// Where the platform is and how to authenticate (the type the CLI uses too; its `Debug`
+    /// never shows the token).
+    pub api: ApiOptions,
 }
 
 impl Default for Settings {
@@ -59,7 +39,7 @@ impl Default for Settings {
             files: Vec::new(),
             diagnostics_mode: DiagnosticsMode::Auto,
             debounce_ms: 25,
-            api: ApiSettings::default(),
+            api: ApiOptions::default(),
         }
     }
 }
@@ -127,7 +107,7 @@ impl Settings {
             };
             settings.api.base_url = string("baseUrl", &mut problems);
             settings.api.token = string("token", &mut problems);
-            settings.api.token_file = string("tokenFile", &mut problems);
+            settings.api.token_file = string("tokenFile", &mut problems).map(Into::into);
             settings.api.team_id = string("teamId", &mut problems);
             settings.api.project_id = string("projectId", &mut problems);
         }

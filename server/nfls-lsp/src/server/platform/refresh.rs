@@ -68,17 +68,12 @@ fn mtime(path: &str) -> Option<SystemTime> {
 
 /// The API options from the current settings.
 pub fn api_options(state: &State) -> ApiOptions {
-    let settings = state
+    state
         .settings
         .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    ApiOptions {
-        base_url: settings.api.base_url.clone(),
-        token: settings.api.token.clone(),
-        token_file: settings.api.token_file.clone().map(Into::into),
-        team_id: settings.api.team_id.clone(),
-        project_id: settings.api.project_id.clone(),
-    }
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .api
+        .clone()
 }
 
 impl Backend {
