@@ -211,14 +211,13 @@ fn symbols_formatting_and_semantic_tokens() {
             json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
         )
         .unwrap();
-    // One member per line: the compact steps are spread out, nothing else changes.
-    let edits = edits.as_array().unwrap();
-    assert!(!edits.is_empty());
-    assert!(
-        edits
-            .iter()
-            .all(|edit| edit["newText"].as_str().unwrap().trim().is_empty()),
-        "{edits:?}"
+    // The platform's layout is `JSON.stringify(value, null, 2)`: applying the edits gives
+    // exactly that, key order kept.
+    let formatted = apply(&fixture.text, edits.as_array().unwrap());
+    let value: Value = serde_json::from_str(&fixture.text).unwrap();
+    assert_eq!(
+        formatted,
+        format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
     );
 
     let tokens = server
@@ -227,11 +226,66 @@ fn symbols_formatting_and_semantic_tokens() {
             json!({"textDocument": {"uri": URI}}),
         )
         .unwrap();
-    let data = tokens["data"].as_array().unwrap();
-    // `${refs.builder.id}` and `${args.BRANCH}`: at least the roots and names are coloured.
-    assert!(data.len() >= 5 * 4, "{data:?}");
-    let _ = fixture;
+    let tokens = decode_tokens(tokens["data"].as_array().unwrap());
+    // In `${refs.builder.id}`: `refs` is a keyword (legend 0), `builder` a variable (1).
+    let used = fixture.ranges[2];
+    let at = |offset: usize| {
+        let position = position(&fixture.text, offset, false);
+        (
+            position["line"].as_u64().unwrap(),
+            position["character"].as_u64().unwrap(),
+        )
+    };
+    let (line, column) = at(used.0);
+    assert!(tokens.contains(&(line, column, 7, 1)), "{tokens:?}");
+    let (line, column) = at(used.0 - "refs.".len());
+    assert!(tokens.contains(&(line, column, 4, 0)), "{tokens:?}");
     server.shutdown();
+}
+
+/// Applies LSP text edits (ASCII text: characters are bytes) to `text`.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(index, _)| index + 1))
+        .collect();
+    let offset = |position: &Value| {
+        line_starts[position["line"].as_u64().unwrap() as usize]
+            + position["character"].as_u64().unwrap() as usize
+    };
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|edit| {
+            (
+                offset(&edit["range"]["start"]),
+                offset(&edit["range"]["end"]),
+                edit["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.0));
+    let mut out = text.to_owned();
+    for (start, end, new_text) in edits {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
+
+/// Semantic tokens as absolute (line, start, length, type).
+fn decode_tokens(data: &[Value]) -> Vec<(u64, u64, u64, u64)> {
+    let numbers: Vec<u64> = data.iter().map(|number| number.as_u64().unwrap()).collect();
+    let (mut line, mut start) = (0, 0);
+    numbers
+        .chunks(5)
+        .map(|token| {
+            if token[0] > 0 {
+                line += token[0];
+                start = token[1];
+            } else {
+                start += token[1];
+            }
+            (line, start, token[2], token[3])
+        })
+        .collect()
 }
 
 #[test]
