@@ -294,6 +294,9 @@ fn missing_comma_range(corpus: &Path) -> Value {
     json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character}})
 }
 
+#[path = "../support/git.rs"]
+mod git_support;
+
 mod preview;
 
 mod remote;

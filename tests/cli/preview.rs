@@ -7,24 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
+use super::git_support::{git, scrubbed};
 use super::{bin, repo_root};
-
-/// The environment every git and binary invocation gets: no user or system configuration,
-/// fixed identities and dates, so that commit ids are stable.
-fn scrubbed(command: &mut Command, home: &Path) {
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Test Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z");
-}
 
 /// A work tree whose `origin` fetches from `https://github.com/acme/shop` (what the triggers
 /// watch) and pushes to a local bare repository.
@@ -59,33 +43,12 @@ impl Repo {
         repo
     }
 
-    fn git_in(&self, dir: &Path, args: &[&str]) -> Output {
-        let mut command = Command::new("git");
-        scrubbed(&mut command, &self.home);
-        let out = command
-            .current_dir(dir)
-            .args([
-                "-c",
-                "init.defaultBranch=main",
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "core.quotepath=false",
-            ])
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
+    fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        git(&self.home, dir, args)
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let out = self.git_in(&self.dir, args);
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+        self.git_in(&self.dir, args)
     }
 
     fn write(&self, rel: &str, content: &str) {
@@ -689,8 +652,7 @@ impl Repo {
     }
 
     fn remote_head(&self) -> String {
-        let out = self.git_in(&self.remote, &["rev-parse", "refs/heads/main"]);
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+        self.git_in(&self.remote, &["rev-parse", "refs/heads/main"])
     }
 }
 

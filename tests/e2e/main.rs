@@ -2,6 +2,10 @@
 
 mod support;
 
+/// Real git repositories for the tests (shared with the CLI tests and `nfls-git`).
+#[path = "../support/git.rs"]
+mod git_support;
+
 mod features;
 mod lifecycle;
 mod platform;

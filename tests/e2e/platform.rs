@@ -2,13 +2,14 @@
 //! git repositories built here (scrubbed git environment), driven as an editor would.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use nfls_fake_api::{FakeApi, Fault, Route, Seed};
 use serde_json::{Value, json};
 
 use crate::support::{Options, TestServer, vscode_like_capabilities};
+
+use crate::git_support::{self, TempRepo, git_env};
 
 const TOKEN: &str = "nftest_platform_secret_4f1c2b9e7a";
 const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -41,47 +42,14 @@ const FILE: &str = r#"{
 /// An unlinked template file.
 const PLAIN: &str = "{\n  \"apiVersion\": \"v1.2\",\n  \"name\": \"Web\",\n  \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"sequential\", \"steps\": []}},\n  \"$schema\": \"https://api.northflank.com/v1/schemas/template\"\n}\n";
 
-fn git_env(home: &Path) -> Vec<(String, String)> {
-    vec![
-        ("HOME".into(), home.display().to_string()),
-        ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
-        ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
-    ]
-}
-
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(git_env(dir))
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Test Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    git_support::git(dir, dir, args)
 }
 
 /// A repository with `northflank.json` committed, `origin` set to `remote` (none when `None`),
 /// and `origin/main` fetched at HEAD with `main` tracking it.
 struct Repo {
-    _tmp: tempfile::TempDir,
+    tmp: TempRepo,
     root: PathBuf,
     file: PathBuf,
     uri: String,
@@ -89,24 +57,17 @@ struct Repo {
 }
 
 fn repo(remote: Option<&str>, text: &str) -> Repo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap().join("work");
-    std::fs::create_dir(&root).unwrap();
-    git(&root, &["init", "-q"]);
-    let file = root.join("northflank.json");
-    std::fs::write(&file, text).unwrap();
-    git(&root, &["add", "-A"]);
-    git(&root, &["commit", "-q", "-m", "template"]);
+    let tmp = TempRepo::new();
+    tmp.write("northflank.json", text);
+    let head = tmp.commit("template");
     if let Some(remote) = remote {
-        git(&root, &["remote", "add", "origin", remote]);
-        git(&root, &["update-ref", "refs/remotes/origin/main", "HEAD"]);
-        git(&root, &["config", "branch.main.remote", "origin"]);
-        git(&root, &["config", "branch.main.merge", "refs/heads/main"]);
+        tmp.fake_origin(remote);
     }
-    let head = git(&root, &["rev-parse", "HEAD"]);
+    let root = tmp.root.clone();
+    let file = root.join("northflank.json");
     let uri = format!("file://{}", file.display());
     Repo {
-        _tmp: tmp,
+        tmp,
         root,
         file,
         uri,
@@ -132,6 +93,13 @@ struct Platform {
 }
 
 fn platform(templates: Vec<Value>) -> Platform {
+    platform_with(Seed {
+        templates,
+        ..Seed::default()
+    })
+}
+
+fn platform_with(seed: Seed) -> Platform {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -139,8 +107,7 @@ fn platform(templates: Vec<Value>) -> Platform {
         .unwrap();
     let seed = Seed {
         token: Some(TOKEN.to_owned()),
-        templates,
-        ..Seed::default()
+        ..seed
     };
     let fake = runtime.block_on(FakeApi::start(seed)).unwrap();
     Platform {
@@ -150,10 +117,23 @@ fn platform(templates: Vec<Value>) -> Platform {
 }
 
 fn start(api: Option<&Platform>, home: &Path, extra_env: &[(&str, &str)]) -> TestServer {
-    let settings = match api {
+    start_in(api, None, home, extra_env)
+}
+
+/// [`start`] with `northflank.api.projectId` set to `project`.
+fn start_in(
+    api: Option<&Platform>,
+    project: Option<&str>,
+    home: &Path,
+    extra_env: &[(&str, &str)],
+) -> TestServer {
+    let mut settings = match api {
         Some(p) => json!({"northflank": {"api": {"baseUrl": p.fake.base_url(), "token": TOKEN}}}),
         None => json!({"northflank": {"api": {"baseUrl": "http://127.0.0.1:9"}}}),
     };
+    if let Some(project) = project {
+        settings["northflank"]["api"]["projectId"] = json!(project);
+    }
     let mut env = git_env(home);
     // Whatever the developer's shell holds must not leak into these tests.
     env.push(("NORTHFLANK_API_TOKEN".into(), String::new()));
@@ -313,6 +293,24 @@ struct LinkAnswers {
 }
 
 impl LinkAnswers {
+    /// Answers the pipeline and the stage pickers with `pipeline` and `stage`.
+    fn pipeline(
+        pipeline: Option<&'static str>,
+        stage: Option<&'static str>,
+        confirm: Option<&'static str>,
+    ) -> PipelineAnswers {
+        PipelineAnswers {
+            pipeline,
+            stage,
+            inner: LinkAnswers {
+                pick: None,
+                confirm,
+                questions: vec![],
+                edits: vec![],
+            },
+        }
+    }
+
     fn answer(&mut self, request: &Value) -> Option<Value> {
         match request["method"].as_str()? {
             "window/showMessageRequest" => {
@@ -936,5 +934,502 @@ fn push_preview_follows_the_template_linked_on_the_platform() {
         title.starts_with("▶ pushing 1 commit to main would run"),
         "{title}"
     );
+    server.shutdown();
+}
+
+// ----- release flows and preview templates --------------------------------------------------
+
+/// An unlinked release-flow file.
+const RELEASE_FLOW: &str = r#"{
+  "apiVersion": "v1.2",
+  "spec": {
+    "kind": "Workflow",
+    "spec": {
+      "type": "sequential",
+      "steps": []
+    }
+  },
+  "triggers": [],
+  "options": {
+    "paused": false
+  },
+  "$schema": "https://api.northflank.com/v1/schemas/release-flow"
+}
+"#;
+
+/// An unlinked preview-template file.
+const PREVIEW: &str = r#"{
+  "apiVersion": "v1.2",
+  "spec": {
+    "kind": "Workflow",
+    "spec": {
+      "type": "sequential",
+      "steps": []
+    }
+  },
+  "options": {
+    "concurrencyPolicy": "queue"
+  },
+  "paused": false,
+  "$schema": "https://api.northflank.com/v1/schemas/preview-env"
+}
+"#;
+
+/// The `gitops` block of `northflank.json` in the acme/platform repository, as sent.
+const GITOPS_SENT: &str = "  \"gitops\": {\n    \"vcsService\": \"github\",\n    \"repoUrl\": \"https://github.com/acme/platform\",\n    \"branch\": \"main\",\n    \"filePath\": \"/northflank.json\"\n  },\n";
+
+/// Project `shop`: pipeline `backend` ("Backend") with release flows in Development and
+/// Staging and a preview template; pipeline `web` ("Web") with nothing.
+fn shop_platform() -> Platform {
+    let workflow = json!({"kind": "Workflow", "spec": {"type": "parallel", "steps": []}});
+    let seed: Seed = serde_json::from_value(json!({
+        "projects": [{
+            "id": "shop",
+            "pipelines": [
+                {
+                    "id": "backend",
+                    "name": "Backend",
+                    "releaseFlows": {
+                        "Development": {"apiVersion": "v1.2", "spec": workflow, "triggers": []},
+                        "Staging": {"apiVersion": "v1.2", "spec": workflow, "triggers": [], "options": {"paused": true}}
+                    },
+                    "previewTemplate": {"apiVersion": "v1.2", "spec": workflow, "options": {"concurrencyPolicy": "allow"}}
+                },
+                {"id": "web", "name": "Web"}
+            ]
+        }]
+    }))
+    .unwrap();
+    platform_with(seed)
+}
+
+/// [`LinkAnswers`] plus answers for the pipeline and stage pickers.
+struct PipelineAnswers {
+    pipeline: Option<&'static str>,
+    stage: Option<&'static str>,
+    inner: LinkAnswers,
+}
+
+impl PipelineAnswers {
+    fn answer(&mut self, request: &Value) -> Option<Value> {
+        let message = request["params"]["message"].as_str().unwrap_or("");
+        let picked = if message.contains("of which pipeline?") {
+            Some(self.pipeline)
+        } else if message.contains("to which stage of pipeline") {
+            Some(self.stage)
+        } else {
+            None
+        };
+        match picked {
+            Some(title) if request["method"] == "window/showMessageRequest" => {
+                self.inner.questions.push(request["params"].clone());
+                Some(title.map_or(Value::Null, |t| json!({"title": t})))
+            }
+            _ => self.inner.answer(request),
+        }
+    }
+
+    /// Runs `northflank.remote.link` with `argument` and returns its result and the
+    /// `window/showMessage` that ends the flow.
+    fn link(&mut self, server: &mut TestServer, argument: Value) -> (Value, Value) {
+        let result = {
+            let mut answer = |r: &Value| self.answer(r);
+            server
+                .request_answering(
+                    "workspace/executeCommand",
+                    json!({"command": "northflank.remote.link", "arguments": [argument]}),
+                    &mut answer,
+                )
+                .unwrap()
+        };
+        let mut answer = |r: &Value| self.answer(r);
+        let done = server.wait_answering(
+            &|m: &Value| m["method"] == "window/showMessage",
+            &mut answer,
+        )["params"]
+            .clone();
+        (result, done)
+    }
+}
+
+/// The bodies the fake received on `route`.
+fn bodies(api: &Platform, route: Route) -> Vec<String> {
+    api.fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.route == Some(route))
+        .map(|r| r.body)
+        .collect()
+}
+
+/// The JSON body shown in a confirmation (from `{` after the request line to the closing `}`
+/// at the start of a line), compacted as it goes over the wire.
+fn shown_body(message: &str) -> String {
+    let start = message.find("\n{\n").unwrap() + 1;
+    let end = message[start..].find("\n}").unwrap() + start + 2;
+    let value: Value = serde_json::from_str(&message[start..end]).unwrap();
+    serde_json::to_string(&value).unwrap()
+}
+
+#[test]
+fn link_a_release_flow_picks_pipeline_and_stage_then_confirms_and_offers_the_edit() {
+    let api = shop_platform();
+    let repo = repo(Some(HTTPS_REMOTE), RELEASE_FLOW);
+    let mut server = start_in(Some(&api), Some("shop"), &repo.root, &[]);
+    server.open(&repo.uri, RELEASE_FLOW);
+    assert_eq!(
+        settled_lenses(&mut server, &repo.uri),
+        vec!["Not linked to Northflank — Link…"]
+    );
+    let mut answers =
+        LinkAnswers::pipeline(Some("Backend (backend)"), Some("Staging"), Some("Link"));
+    let (result, done) = answers.link(&mut server, json!({"uri": repo.uri}));
+    assert_eq!(result, json!({"started": "link"}));
+    assert_eq!(
+        done,
+        json!({"type": 3, "message": "Northflank: linked northflank.json to release flow \"Backend / Staging\" (shop/backend/Staging). Save the file, then commit and push it."})
+    );
+    let questions = &answers.inner.questions;
+    assert_eq!(questions.len(), 3, "{questions:#?}");
+    assert_eq!(
+        questions[0],
+        json!({"type": 3, "message": "Link northflank.json to the release flow of which pipeline?", "actions": [{"title": "Backend (backend)"}, {"title": "Web (web)"}]})
+    );
+    assert_eq!(
+        questions[1],
+        json!({"type": 3, "message": "Link northflank.json to which stage of pipeline \"Backend\"?", "actions": [{"title": "Development"}, {"title": "Staging"}]})
+    );
+    let body = format!(
+        "{{\n  \"apiVersion\": \"v1.2\",\n  \"spec\": {{\n    \"kind\": \"Workflow\",\n    \"spec\": {{\n      \"type\": \"sequential\",\n      \"steps\": []\n    }}\n  }},\n  \"triggers\": [],\n  \"options\": {{\n    \"paused\": false\n  }},\n{GITOPS_SENT}  \"$schema\": \"https://api.northflank.com/v1/schemas/release-flow\"\n}}"
+    );
+    assert_eq!(
+        questions[2]["type"], 2,
+        "a warning: the platform's copy differs"
+    );
+    assert_eq!(
+        questions[2]["message"],
+        format!(
+            "Warning: release flow \"Backend / Staging\" on Northflank holds a different version than this file: linking sends this file's content in its place.\n\n\
+             Link northflank.json to release flow \"Backend / Staging\"? This request will be sent:\n\
+             POST /v1/projects/shop/pipelines/backend/release-flows/Staging\n{body}\n\n\
+             Unconfirmed: the request carries this file's content, but Northflank's documentation does not say whether a linked release flow then keeps it or loads the file from Git (branch `main`) in its place."
+        )
+    );
+    assert_eq!(
+        questions[2]["actions"],
+        json!([{"title": "Link"}, {"title": "Cancel"}])
+    );
+    // Exactly what was shown went over the wire, once.
+    let sent = bodies(&api, Route::UpdateReleaseFlow);
+    assert_eq!(
+        sent,
+        vec![shown_body(questions[2]["message"].as_str().unwrap())]
+    );
+    // The update is what the platform now has.
+    let stored = api.fake.release_flow("shop", "backend", "Staging").unwrap();
+    assert_eq!(stored["spec"]["spec"]["type"], "sequential");
+    assert_eq!(stored["options"], json!({"paused": false}));
+    assert_eq!(stored["gitops"]["filePath"], "/northflank.json");
+    assert_eq!(
+        api.fake
+            .release_flow("shop", "backend", "Development")
+            .unwrap()["spec"]["spec"]["type"],
+        "parallel"
+    );
+    // The edit puts the block where the body has it: before `$schema`.
+    assert_eq!(
+        answers.inner.edits,
+        vec![json!({
+            "label": "Write the Northflank gitops block",
+            "edit": {"changes": {repo.uri.clone(): [{
+                "range": {"start": {"line": 13, "character": 2}, "end": {"line": 13, "character": 2}},
+                "newText": "\"gitops\": {\n    \"vcsService\": \"github\",\n    \"repoUrl\": \"https://github.com/acme/platform\",\n    \"branch\": \"main\",\n    \"filePath\": \"/northflank.json\"\n  },\n  "
+            }]}}
+        })]
+    );
+    assert_eq!(std::fs::read_to_string(&repo.file).unwrap(), RELEASE_FLOW);
+    // The next lookup finds the link the update made.
+    let status = command(
+        &mut server,
+        "northflank.remote.status",
+        json!({"uri": repo.uri}),
+    )
+    .unwrap();
+    assert_eq!(status["linked"], true);
+    assert_eq!(status["kind"], "release-flow");
+    assert_eq!(status["objects"][0]["id"], "shop/backend/Staging");
+    assert_eq!(status["objects"][0]["name"], "Backend / Staging");
+    server.shutdown();
+}
+
+#[test]
+fn link_a_preview_template_to_a_named_pipeline_or_decline() {
+    let api = shop_platform();
+    let repo = repo(Some(HTTPS_REMOTE), PREVIEW);
+    let mut server = start_in(Some(&api), Some("shop"), &repo.root, &[]);
+    server.open(&repo.uri, PREVIEW);
+    settled_lenses(&mut server, &repo.uri);
+    let before = api.fake.preview_template("shop", "backend").unwrap();
+
+    // Declined: nothing is sent, no edit is offered.
+    let mut declined = LinkAnswers::pipeline(None, None, Some("Cancel"));
+    let (_, done) = declined.link(
+        &mut server,
+        json!({"uri": repo.uri, "pipelineId": "backend"}),
+    );
+    assert_eq!(
+        done,
+        json!({"type": 3, "message": "Northflank: linking cancelled; nothing was sent."})
+    );
+    assert_eq!(
+        declined.inner.questions.len(),
+        1,
+        "no pipeline picker: it was named"
+    );
+    assert!(declined.inner.edits.is_empty());
+    assert_eq!(api.fake.request_count(Route::UpdatePreviewTemplate), 0);
+    assert_eq!(
+        api.fake.preview_template("shop", "backend").unwrap(),
+        before
+    );
+
+    // Dismissing the pipeline picker cancels too.
+    let mut dismissed = LinkAnswers::pipeline(None, None, Some("Link"));
+    let (_, done) = dismissed.link(&mut server, json!({"uri": repo.uri}));
+    assert_eq!(
+        done["message"],
+        "Northflank: linking cancelled; nothing was sent."
+    );
+    assert_eq!(
+        dismissed.inner.questions[0]["message"],
+        "Link northflank.json as the preview template of which pipeline?"
+    );
+    assert_eq!(api.fake.request_count(Route::UpdatePreviewTemplate), 0);
+
+    // Confirmed.
+    let mut answers = LinkAnswers::pipeline(None, None, Some("Link"));
+    let (_, done) = answers.link(
+        &mut server,
+        json!({"uri": repo.uri, "pipelineId": "backend"}),
+    );
+    assert_eq!(
+        done,
+        json!({"type": 3, "message": "Northflank: linked northflank.json to preview template \"Backend\" (shop/backend). Save the file, then commit and push it."})
+    );
+    let question = &answers.inner.questions[0];
+    let body = format!(
+        "{{\n  \"apiVersion\": \"v1.2\",\n  \"spec\": {{\n    \"kind\": \"Workflow\",\n    \"spec\": {{\n      \"type\": \"sequential\",\n      \"steps\": []\n    }}\n  }},\n  \"options\": {{\n    \"concurrencyPolicy\": \"queue\"\n  }},\n  \"paused\": false,\n{GITOPS_SENT}  \"$schema\": \"https://api.northflank.com/v1/schemas/preview-env\"\n}}"
+    );
+    assert_eq!(
+        question["message"],
+        format!(
+            "Warning: preview template \"Backend\" on Northflank holds a different version than this file: linking sends this file's content in its place.\n\n\
+             Link northflank.json to the preview template of pipeline \"Backend\"? This request will be sent:\n\
+             POST /v1/projects/shop/pipelines/backend/preview-envs\n{body}\n\n\
+             Unconfirmed: the request carries this file's content, but Northflank's documentation does not say whether a linked preview template then keeps it or loads the file from Git (branch `main`) in its place."
+        )
+    );
+    assert_eq!(
+        bodies(&api, Route::UpdatePreviewTemplate),
+        vec![shown_body(question["message"].as_str().unwrap())]
+    );
+    let stored = api.fake.preview_template("shop", "backend").unwrap();
+    assert_eq!(stored["options"], json!({"concurrencyPolicy": "queue"}));
+    assert_eq!(
+        stored["gitops"]["repoUrl"],
+        "https://github.com/acme/platform"
+    );
+    assert_eq!(answers.inner.edits.len(), 1);
+    assert_eq!(std::fs::read_to_string(&repo.file).unwrap(), PREVIEW);
+
+    // A stage makes no sense for a preview template.
+    assert_eq!(
+        error_message(command(
+            &mut server,
+            "northflank.remote.link",
+            json!({"uri": repo.uri, "pipelineId": "backend", "stage": "Staging"})
+        )),
+        "`stage` is only for release flows"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn linking_pipeline_objects_without_a_project_says_what_to_set() {
+    let api = shop_platform();
+    let repo = repo(Some(HTTPS_REMOTE), RELEASE_FLOW);
+    let mut server = start(Some(&api), &repo.root, &[]);
+    server.open(&repo.uri, RELEASE_FLOW);
+    let reason = "release flows live in a project's pipelines: set northflank.api.projectId (or NORTHFLANK_PROJECT_ID) to the id of the project that holds the pipeline";
+    assert_eq!(
+        settled_lenses(&mut server, &repo.uri),
+        vec![format!("Not linked to Northflank: {reason}")]
+    );
+    assert_eq!(
+        error_message(command(
+            &mut server,
+            "northflank.remote.link",
+            json!({"uri": repo.uri, "pipelineId": "backend", "stage": "Staging"})
+        )),
+        format!("Northflank: {reason}")
+    );
+    assert_eq!(api.fake.request_count(Route::UpdateReleaseFlow), 0);
+    server.shutdown();
+}
+
+#[test]
+fn release_flow_link_faults_give_clear_messages_and_leave_files_untouched() {
+    let api = shop_platform();
+    let repo = repo(Some(HTTPS_REMOTE), RELEASE_FLOW);
+    let mut server = start_in(Some(&api), Some("shop"), &repo.root, &[]);
+    server.open(&repo.uri, RELEASE_FLOW);
+    settled_lenses(&mut server, &repo.uri);
+    let stored = api.fake.release_flow("shop", "backend", "Staging").unwrap();
+    let object = "the release flow of stage `Staging` in pipeline `backend` of project `shop`";
+    type Arrange = Box<dyn Fn(&Platform)>;
+    let cases: Vec<(Arrange, String)> = vec![
+        (
+            Box::new(|api: &Platform| api.fake.deny(Route::UpdateReleaseFlow)),
+            format!(
+                "Northflank: linking failed: the API token may not update {object}: give its API role the permission `Project > Pipelines > General > Update`"
+            ),
+        ),
+        (
+            Box::new(|api: &Platform| {
+                api.fake
+                    .inject(Fault::Status(404).on(Route::UpdateReleaseFlow))
+            }),
+            format!("Northflank: linking failed: {object} was not found"),
+        ),
+        (
+            Box::new(|api: &Platform| {
+                api.fake
+                    .inject(Fault::Status(500).on(Route::UpdateReleaseFlow))
+            }),
+            format!(
+                "Northflank: linking failed: the Northflank API failed to update {object} with HTTP 500: Internal server error (3 attempts)"
+            ),
+        ),
+    ];
+    for (arrange, expected) in cases {
+        arrange(&api);
+        let mut answers = LinkAnswers::pipeline(None, None, Some("Link"));
+        let (_, done) = answers.link(
+            &mut server,
+            json!({"uri": repo.uri, "pipelineId": "backend", "stage": "staging"}),
+        );
+        assert_eq!(done, json!({"type": 1, "message": expected}));
+        assert!(answers.inner.edits.is_empty());
+        assert_eq!(std::fs::read_to_string(&repo.file).unwrap(), RELEASE_FLOW);
+        assert_eq!(
+            api.fake.release_flow("shop", "backend", "Staging").unwrap(),
+            stored
+        );
+        api.fake.allow(Route::UpdateReleaseFlow);
+        api.fake.clear_faults();
+    }
+    // A stage the pipeline does not have, and a pipeline the project does not have.
+    let mut answers = LinkAnswers::pipeline(None, None, Some("Link"));
+    let (_, done) = answers.link(
+        &mut server,
+        json!({"uri": repo.uri, "pipelineId": "backend", "stage": "Production"}),
+    );
+    assert_eq!(
+        done,
+        json!({"type": 1, "message": "Northflank: linking stopped: pipeline \"Backend\" has no stage `Production`: it has Development, Staging"})
+    );
+    assert_eq!(
+        error_message(command(
+            &mut server,
+            "northflank.remote.link",
+            json!({"uri": repo.uri, "pipelineId": "nope"})
+        )),
+        "Northflank: pipeline `nope` in project `shop` was not found"
+    );
+    assert_eq!(
+        error_message(command(
+            &mut server,
+            "northflank.remote.link",
+            json!({"uri": repo.uri, "stage": "qa"})
+        )),
+        "`stage` must be `Development`, `Staging` or `Production`"
+    );
+    // 403 and 404 once each; the full-replace update is retried after a 5xx (3 attempts).
+    assert_eq!(bodies(&api, Route::UpdateReleaseFlow).len(), 5);
+    server.shutdown();
+}
+
+/// A repository whose `origin` (`git@github.com:acme/platform.git`) is served by a local bare
+/// repository through `GIT_SSH_COMMAND`, and a second clone that pushes a new commit there.
+#[test]
+fn explicit_git_fetch_brings_the_new_remote_copy() {
+    let api = platform(vec![]);
+    let repo = repo(Some("git@github.com:acme/platform.git"), PLAIN);
+    let tmp = &repo.tmp;
+    let bare = tmp.bare("upstream.git");
+    let bare_path = bare.to_str().unwrap();
+    tmp.git(&["push", "-q", bare_path, "main"]);
+    tmp.git_in(&tmp.home, &["clone", "-q", bare_path, "other"]);
+    let other = tmp.home.join("other");
+    let newer = PLAIN.replace("\"name\": \"Web\"", "\"name\": \"Web Two\"");
+    git_support::write(&other, "northflank.json", &newer);
+    tmp.git_in(&other, &["commit", "-q", "-am", "rename"]);
+    tmp.git_in(&other, &["push", "-q", "origin", "main"]);
+    let pushed = tmp.git_in(&other, &["rev-parse", "HEAD"]);
+
+    let ssh = git_support::local_ssh(&tmp.home, &bare);
+    let ssh = ssh.to_str().unwrap();
+    let mut server = start(
+        Some(&api),
+        &repo.root,
+        &[("GIT_SSH_COMMAND", ssh), ("GIT_SSH_VARIANT", "simple")],
+    );
+    server.open(&repo.uri, PLAIN);
+    let refs_before = tmp.refs();
+
+    let unfetched = command(
+        &mut server,
+        "northflank.remote.fetch",
+        json!({"uri": repo.uri}),
+    )
+    .unwrap();
+    assert_eq!(unfetched["git"]["text"], PLAIN);
+    assert_eq!(unfetched["git"]["fetched"], false);
+    assert_eq!(tmp.refs(), refs_before, "reading fetches nothing");
+
+    let fetched = command(
+        &mut server,
+        "northflank.remote.fetch",
+        json!({"uri": repo.uri, "fetch": true}),
+    )
+    .unwrap();
+    assert_eq!(
+        fetched["git"],
+        json!({"uri": "northflank-remote://git/origin/main/northflank.json", "rev": "origin/main", "text": newer, "fetched": true})
+    );
+    let diff = command(
+        &mut server,
+        "northflank.remote.diff",
+        json!({"uri": repo.uri, "against": "git"}),
+    )
+    .unwrap();
+    assert_eq!(
+        diff["git"]["diff"],
+        "--- northflank.json\n+++ origin/main:/northflank.json\n@@ -1,6 +1,6 @@\n {\n   \"apiVersion\": \"v1.2\",\n-  \"name\": \"Web\",\n+  \"name\": \"Web Two\",\n   \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"sequential\", \"steps\": []}},\n   \"$schema\": \"https://api.northflank.com/v1/schemas/template\"\n }\n"
+    );
+    // Only the remote-tracking ref moved; the work tree and every other ref are as they were.
+    let expected: Vec<String> = refs_before
+        .iter()
+        .map(|r| {
+            if r.starts_with("refs/remotes/origin/main ") {
+                format!("refs/remotes/origin/main {pushed}")
+            } else {
+                r.clone()
+            }
+        })
+        .collect();
+    assert_ne!(expected, refs_before);
+    assert_eq!(tmp.refs(), expected);
+    assert_eq!(std::fs::read_to_string(&repo.file).unwrap(), PLAIN);
     server.shutdown();
 }

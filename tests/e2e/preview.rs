@@ -1,44 +1,13 @@
 //! "Would this push run it?" in the editor: code lenses on triggers and templates, the explain
 //! command, and lenses that follow new commits — on real repositories built with `git`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
 use crate::support::{Options, TestServer, range, vscode_like_capabilities};
 
-/// Scrubbed git: no user or system config, fixed identities and dates.
-fn git(home: &Path, dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Test Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
+use crate::git_support::{git, git_env};
 
 /// A work tree whose `origin` fetches from `https://github.com/acme/shop` and pushes to a local
 /// bare repository, with a release flow and two templates committed and pushed.
@@ -99,14 +68,9 @@ impl Shop {
         let mut capabilities = vscode_like_capabilities();
         capabilities["workspace"]["codeLens"] = json!({"refreshSupport": true});
         capabilities["workspace"]["executeCommand"] = json!({"dynamicRegistration": false});
-        let home = self.home.to_string_lossy().into_owned();
         let (server, result) = TestServer::start(Options {
             capabilities,
-            env: vec![
-                ("HOME".to_owned(), home),
-                ("GIT_CONFIG_GLOBAL".to_owned(), "/dev/null".to_owned()),
-                ("GIT_CONFIG_NOSYSTEM".to_owned(), "1".to_owned()),
-            ],
+            env: git_env(&self.home),
             ..Options::default()
         });
         let commands = result["capabilities"]["executeCommandProvider"]["commands"]

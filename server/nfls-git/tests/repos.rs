@@ -1,54 +1,20 @@
 //! Tests against real repositories built with the `git` command line in temporary directories.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use nfls_git::{
     Change, ChangeKind, GitError, PendingPush, Repo, blob_at, commit_changes, discover, facts,
     pending_push, range_changes, working_tree_changes,
 };
 
-/// Run git with a scrubbed environment: no user or system config, fixed identities and dates,
-/// no signing, `main` as the initial branch.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Test Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-            "-c",
-            "core.quotepath=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
+#[path = "../../../tests/support/git.rs"]
+mod git_support;
 
-fn write(dir: &Path, rel: &str, content: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
+use git_support::write;
+
+/// Scrubbed git (see the shared module) with `dir` as `HOME`.
+fn git(dir: &Path, args: &[&str]) -> String {
+    git_support::git(dir, dir, args)
 }
 
 fn commit_all(dir: &Path, message: &str) -> String {

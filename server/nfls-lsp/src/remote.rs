@@ -22,14 +22,17 @@ USAGE:
     northflank-lsp remote status PATH [OPTIONS]
     northflank-lsp remote diff PATH [--against platform|git] [--fetch] [OPTIONS]
     northflank-lsp remote link PATH (--template ID | --create NAME) [--yes] [OPTIONS]
+    northflank-lsp remote link PATH --project ID --pipeline ID [--stage NAME] [--yes] [OPTIONS]
 
 COMMANDS:
     status    which platform objects the file is linked to, and whether it drifted from them
     diff      unified diff of the file against the platform's copy (default) or the git
               remote's copy (`origin/<branch>:<path>`, as already fetched; --fetch fetches first)
-    link      link an existing template (--template) or create one (--create) from the file,
-              then write the `gitops` block into the file; asks for confirmation on a terminal,
-              --yes confirms without asking (required when stdin is not a terminal)
+    link      link an existing template (--template) or create one (--create) from the file;
+              a release flow to a pipeline's stage (--pipeline, --stage), a preview template
+              to a pipeline (--pipeline), sending the file's content with the link; then write
+              the `gitops` block into the file. Asks for confirmation on a terminal, --yes
+              confirms without asking (required when stdin is not a terminal)
 
 OPTIONS:
     --api-base-url URL    the API (default: NORTHFLANK_API_BASE_URL, else https://api.northflank.com)
@@ -37,6 +40,8 @@ OPTIONS:
     --team ID             use the team-prefixed routes of team ID
     --project ID          the project whose pipelines hold release flows and preview templates
                           (default: NORTHFLANK_PROJECT_ID)
+    --pipeline ID         link: the pipeline of a release flow or preview template
+    --stage NAME          link: the stage of a release flow (Development, Staging, Production)
     --json                status: print the status as JSON
 
 EXIT STATUS:
@@ -52,6 +57,8 @@ struct Args {
     fetch: bool,
     template: Option<String>,
     create: Option<String>,
+    pipeline: Option<String>,
+    stage: Option<String>,
     yes: bool,
     json: bool,
 }
@@ -93,6 +100,8 @@ fn parse(args: Vec<OsString>) -> Result<Args, String> {
             Long("fetch") => out.fetch = true,
             Long("template") => out.template = Some(string(&mut parser)?),
             Long("create") => out.create = Some(string(&mut parser)?),
+            Long("pipeline") => out.pipeline = Some(string(&mut parser)?),
+            Long("stage") => out.stage = Some(string(&mut parser)?),
             Long("yes") | Short('y') => out.yes = true,
             Long("json") => out.json = true,
             Value(value) if out.command.is_empty() => {
@@ -328,10 +337,34 @@ async fn link(
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let write_err = |e: std::io::Error| Failure::Other(format!("cannot write the output: {e}"));
-    if target.kind != DocumentKind::Template {
+    let pipeline_kind = matches!(
+        target.kind,
+        DocumentKind::ReleaseFlow | DocumentKind::PreviewTemplate
+    );
+    let what = target.kind.id().replace('-', " ");
+    if !pipeline_kind && target.kind != DocumentKind::Template {
         return Err(Failure::Other(format!(
-            "only templates can be linked from here; link this {} in the Northflank UI (its GitOps settings)",
-            target.kind.id().replace('-', " ")
+            "templates, release flows and preview templates can be linked from here; link this {what} in the Northflank UI (its GitOps settings)"
+        )));
+    }
+    if pipeline_kind && (args.template.is_some() || args.create.is_some()) {
+        return Err(Failure::Other(format!(
+            "`--template` and `--create` are for templates, and this file is a {what}: say which pipeline with `--pipeline ID`{}",
+            if target.kind == DocumentKind::ReleaseFlow {
+                " and which stage with `--stage NAME`"
+            } else {
+                ""
+            }
+        )));
+    }
+    if !pipeline_kind && args.pipeline.is_some() {
+        return Err(Failure::Other(format!(
+            "`--pipeline` is for release flows and preview templates, and this file is a {what}: use `--template ID` or `--create NAME`"
+        )));
+    }
+    if target.kind != DocumentKind::ReleaseFlow && args.stage.is_some() {
+        return Err(Failure::Other(format!(
+            "`--stage` is for release flows, and this file is a {what}"
         )));
     }
     // Work out the file edit first: if the block cannot be written, nothing is sent.
@@ -341,6 +374,66 @@ async fn link(
             target.path.display()
         ))
     })?;
+    let plan = if pipeline_kind {
+        pipeline_plan(args, target, block, client, out).await?
+    } else {
+        template_plan(args, target, block, client, out).await?
+    };
+    writeln!(out, "This request will be sent:\n{}", plan.describe()).map_err(write_err)?;
+    for note in plan.caveats(&block.branch) {
+        writeln!(out, "note: {note}").map_err(write_err)?;
+    }
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::Other(
+                "refusing to link without confirmation: stdin is not a terminal; pass --yes to confirm".to_owned(),
+            ));
+        }
+        write!(out, "Link? [y/N] ").map_err(write_err)?;
+        out.flush().map_err(write_err)?;
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(|e| Failure::Other(format!("cannot read the answer: {e}")))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            writeln!(out, "cancelled: nothing was sent").map_err(write_err)?;
+            return Ok(2);
+        }
+    }
+    let done = plan.send(client).await?;
+    // The platform accepted the link: now the file may change.
+    let mut text = target.text.clone();
+    text.replace_range(
+        edit.range.start as usize..edit.range.end as usize,
+        &edit.new_text,
+    );
+    std::fs::write(&target.path, text).map_err(|e| {
+        Failure::Other(format!(
+            "{} is linked, but the `gitops` block could not be written into `{}`: {e}",
+            done.label_with_id(),
+            target.path.display()
+        ))
+    })?;
+    writeln!(
+        out,
+        "linked `{}` to {}; wrote the `gitops` block into the file — commit and push it",
+        target.path.display(),
+        done.label_with_id()
+    )
+    .map_err(write_err)?;
+    Ok(0)
+}
+
+/// Which template to link (`--template`/`--create`), with a warning when its copy differs.
+async fn template_plan(
+    args: &Args,
+    target: &Target,
+    block: &ide_platform::GitopsBlock,
+    client: &nfls_platform::Client,
+    out: &mut impl Write,
+) -> Result<LinkPlan, Failure> {
+    let write_err = |e: std::io::Error| Failure::Other(format!("cannot write the output: {e}"));
     let plan = match (&args.template, &args.create) {
         (Some(id), _) => {
             let template = client.get_template(id).await?;
@@ -381,46 +474,94 @@ async fn link(
             return Err(Failure::Other(message));
         }
     };
-    writeln!(out, "This request will be sent:\n{}", plan.describe()).map_err(write_err)?;
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::Other(
-                "refusing to link without confirmation: stdin is not a terminal; pass --yes to confirm".to_owned(),
-            ));
+    Ok(plan)
+}
+
+/// Which release flow or preview template to link (`--pipeline`, `--stage`), with a warning
+/// when the platform's copy differs from the file.
+async fn pipeline_plan(
+    args: &Args,
+    target: &Target,
+    block: &ide_platform::GitopsBlock,
+    client: &nfls_platform::Client,
+    out: &mut impl Write,
+) -> Result<LinkPlan, Failure> {
+    let write_err = |e: std::io::Error| Failure::Other(format!("cannot write the output: {e}"));
+    let project = engine::project_id(&args.api)
+        .ok_or_else(|| Failure::Other(engine::no_project(target.kind, false)))?;
+    let Some(pipeline_id) = &args.pipeline else {
+        let pipelines = engine::list_pipelines(client, &project).await?;
+        if pipelines.is_empty() {
+            return Err(Failure::Other(format!(
+                "project `{project}` has no pipelines: create one in the Northflank UI first"
+            )));
         }
-        write!(out, "Link? [y/N] ").map_err(write_err)?;
-        out.flush().map_err(write_err)?;
-        let mut answer = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(|e| Failure::Other(format!("cannot read the answer: {e}")))?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
-            writeln!(out, "cancelled: nothing was sent").map_err(write_err)?;
-            return Ok(2);
+        let names: Vec<String> = pipelines
+            .iter()
+            .take(20)
+            .map(|p| format!("{} ({})", p.id, p.name))
+            .collect();
+        return Err(Failure::Other(format!(
+            "say which pipeline to link: `--pipeline ID`; pipelines of project `{project}`: {}",
+            names.join(", ")
+        )));
+    };
+    let pipeline_key = nfls_platform::PipelineKey::new(&project, pipeline_id);
+    let pipeline = client.get_pipeline(&pipeline_key).await?;
+    let (plan, current) = if target.kind == DocumentKind::ReleaseFlow {
+        let stages = engine::pipeline_stages(client, &project, pipeline_id, &pipeline.name).await?;
+        let available: Vec<&str> = stages
+            .iter()
+            .filter_map(|o| match &o.key {
+                engine::ObjectKey::ReleaseFlow(k) => Some(k.stage.as_str()),
+                _ => None,
+            })
+            .collect();
+        if available.is_empty() {
+            return Err(Failure::Other(format!(
+                "pipeline `{pipeline_id}` has no release flow in any stage (Development, Staging, Production)"
+            )));
         }
+        let Some(wanted) = &args.stage else {
+            return Err(Failure::Other(format!(
+                "say which stage to link: `--stage NAME`; stages of pipeline `{pipeline_id}`: {}",
+                available.join(", ")
+            )));
+        };
+        let Some(stage) = engine::stage_name(wanted).filter(|s| available.contains(s)) else {
+            return Err(Failure::Other(format!(
+                "pipeline `{pipeline_id}` has no stage `{wanted}`: expected {}",
+                available.join(", ")
+            )));
+        };
+        let current = stages
+            .into_iter()
+            .find(|o| matches!(&o.key, engine::ObjectKey::ReleaseFlow(k) if k.stage == stage));
+        let key = nfls_platform::ReleaseFlowKey::new(&project, pipeline_id, stage);
+        let name = format!("{} / {stage}", pipeline.name);
+        (
+            LinkPlan::release_flow(key, &name, &target.text, block)?,
+            current,
+        )
+    } else {
+        let current =
+            engine::current_preview_template(client, &pipeline_key, &pipeline.name).await?;
+        (
+            LinkPlan::preview_template(pipeline_key, &pipeline.name, &target.text, block)?,
+            current,
+        )
+    };
+    if let Some(current) = current
+        && current
+            .differences(&target.text)
+            .is_none_or(|d| !d.is_empty())
+    {
+        writeln!(
+            out,
+            "warning: {} on Northflank holds a different version than this file; linking sends this file's content in its place",
+            current.label()
+        )
+        .map_err(write_err)?;
     }
-    let template = plan.send(client).await?;
-    // The platform accepted the link: now the file may change.
-    let mut text = target.text.clone();
-    text.replace_range(
-        edit.range.start as usize..edit.range.end as usize,
-        &edit.new_text,
-    );
-    std::fs::write(&target.path, text).map_err(|e| {
-        Failure::Other(format!(
-            "template `{}` is linked, but the `gitops` block could not be written into `{}`: {e}",
-            template.id,
-            target.path.display()
-        ))
-    })?;
-    writeln!(
-        out,
-        "linked `{}` to template \"{}\" ({}); wrote the `gitops` block into the file — commit and push it",
-        target.path.display(),
-        template.name,
-        template.id
-    )
-    .map_err(write_err)?;
-    Ok(0)
+    Ok(plan)
 }

@@ -30,7 +30,56 @@ pub const MAX_TEMPLATES: usize = 200;
 /// Template fetches in flight at once.
 const PARALLEL_FETCHES: usize = 4;
 /// Release-flow stages a pipeline may have.
-const STAGES: [&str; 3] = ["Development", "Staging", "Production"];
+pub const STAGES: [&str; 3] = ["Development", "Staging", "Production"];
+
+/// Top-level fields of a release-flow update body (`UpdateReleaseflowData`).
+const RELEASE_FLOW_FIELDS: &[&str] = &[
+    "apiVersion",
+    "spec",
+    "arguments",
+    "triggers",
+    "options",
+    "gitops",
+    "$schema",
+    "richInputs",
+    "teardownSpec",
+    "project",
+];
+/// Top-level fields of a preview-template update body (`UpdatePreviewtemplateData`).
+const PREVIEW_TEMPLATE_FIELDS: &[&str] = &[
+    "apiVersion",
+    "spec",
+    "arguments",
+    "triggers",
+    "options",
+    "gitops",
+    "$schema",
+    "paused",
+    "webhook",
+];
+
+/// What to tell a user who looks up or links a release flow or preview template without a
+/// project: those live in a project's pipelines, and nothing else names the project.
+pub fn no_project(kind: DocumentKind, editor: bool) -> String {
+    let what = kind.id().replace('-', " ");
+    if editor {
+        format!(
+            "{what}s live in a project's pipelines: set northflank.api.projectId (or NORTHFLANK_PROJECT_ID) to the id of the project that holds the pipeline"
+        )
+    } else {
+        format!(
+            "{what}s live in a project's pipelines: pass --project ID (or set NORTHFLANK_PROJECT_ID) with the id of the project that holds the pipeline"
+        )
+    }
+}
+
+/// `Development`, `Staging` or `Production` for any spelling of one of them.
+pub fn stage_name(input: &str) -> Option<&'static str> {
+    STAGES
+        .iter()
+        .copied()
+        .find(|s| s.eq_ignore_ascii_case(input.trim()))
+}
 
 /// Where the API is and how to authenticate, from editor settings or command-line flags.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -640,6 +689,42 @@ pub enum LinkPlan {
     Create {
         body: CreateTemplate,
     },
+    /// Update a release flow with the file's document and the `gitops` block.
+    ReleaseFlow {
+        key: ReleaseFlowKey,
+        /// `pipeline / stage`, for messages.
+        name: String,
+        body: Value,
+        /// Top-level fields of the file the update does not accept (not sent).
+        left_out: Vec<String>,
+    },
+    /// Update (or create) a pipeline's preview template with the file's document.
+    PreviewTemplate {
+        key: PipelineKey,
+        /// The pipeline's name, for messages.
+        name: String,
+        body: Value,
+        left_out: Vec<String>,
+    },
+}
+
+/// What a link request changed on the platform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkDone {
+    pub key: ObjectKey,
+    pub name: String,
+}
+
+impl LinkDone {
+    /// `template "Web"`.
+    pub fn label(&self) -> String {
+        format!("{} \"{}\"", self.key.kind_name(), self.name)
+    }
+
+    /// `template "Web" (web)`.
+    pub fn label_with_id(&self) -> String {
+        format!("{} ({})", self.label(), self.key.id())
+    }
 }
 
 impl LinkPlan {
@@ -671,6 +756,38 @@ impl LinkPlan {
         }
     }
 
+    /// Link the release flow `key` (shown as `name`) to the file whose text is `text`.
+    pub fn release_flow(
+        key: ReleaseFlowKey,
+        name: &str,
+        text: &str,
+        block: &GitopsBlock,
+    ) -> Result<LinkPlan, Failure> {
+        let (body, left_out) = pipeline_link_body(DocumentKind::ReleaseFlow, text, block)?;
+        Ok(LinkPlan::ReleaseFlow {
+            key,
+            name: name.to_owned(),
+            body,
+            left_out,
+        })
+    }
+
+    /// Link the preview template of pipeline `key` (named `name`) to the file.
+    pub fn preview_template(
+        key: PipelineKey,
+        name: &str,
+        text: &str,
+        block: &GitopsBlock,
+    ) -> Result<LinkPlan, Failure> {
+        let (body, left_out) = pipeline_link_body(DocumentKind::PreviewTemplate, text, block)?;
+        Ok(LinkPlan::PreviewTemplate {
+            key,
+            name: name.to_owned(),
+            body,
+            left_out,
+        })
+    }
+
     /// Exactly what will be sent: method, path and body.
     pub fn describe(&self) -> String {
         let (line, body) = match self {
@@ -681,18 +798,192 @@ impl LinkPlan {
             LinkPlan::Create { body } => {
                 ("POST /v1/templates".to_owned(), serde_json::to_value(body))
             }
+            LinkPlan::ReleaseFlow { key, body, .. } => (
+                format!(
+                    "POST /v1/projects/{}/pipelines/{}/release-flows/{}",
+                    key.project_id, key.pipeline_id, key.stage
+                ),
+                Ok(body.clone()),
+            ),
+            LinkPlan::PreviewTemplate { key, body, .. } => (
+                format!(
+                    "POST /v1/projects/{}/pipelines/{}/preview-envs",
+                    key.project_id, key.pipeline_id
+                ),
+                Ok(body.clone()),
+            ),
         };
         let body = body.map_or_else(|_| "{}".to_owned(), |v| ide_platform::render_document(&v));
         format!("{line}\n{}", body.trim_end())
     }
 
-    pub async fn send(&self, client: &Client) -> Result<Template, ApiError> {
-        match self {
-            LinkPlan::Update { template_id, body } => {
-                Ok(client.update_template(template_id, body).await?.template)
-            }
-            LinkPlan::Create { body } => Ok(client.create_template(body).await?.template),
+    /// Notes for the confirmation, after the request: fields of the file left out, and what
+    /// Northflank's documentation leaves open about linking pipeline objects. Empty for
+    /// templates.
+    pub fn caveats(&self, branch: &str) -> Vec<String> {
+        let (kind, left_out) = match self {
+            LinkPlan::Update { .. } | LinkPlan::Create { .. } => return Vec::new(),
+            LinkPlan::ReleaseFlow { left_out, .. } => ("release flow", left_out),
+            LinkPlan::PreviewTemplate { left_out, .. } => ("preview template", left_out),
+        };
+        let mut notes = Vec::new();
+        if !left_out.is_empty() {
+            let names: Vec<String> = left_out.iter().map(|k| format!("`{k}`")).collect();
+            notes.push(format!(
+                "Not sent (a {kind} update does not accept them): {}.",
+                names.join(", ")
+            ));
         }
+        notes.push(format!(
+            "Unconfirmed: the request carries this file's content, but Northflank's documentation does not say whether a linked {kind} then keeps it or loads the file from Git (branch `{branch}`) in its place."
+        ));
+        notes
+    }
+
+    pub async fn send(&self, client: &Client) -> Result<LinkDone, ApiError> {
+        let template = |t: Template| LinkDone {
+            key: ObjectKey::Template(t.id),
+            name: t.name,
+        };
+        match self {
+            LinkPlan::Update { template_id, body } => Ok(template(
+                client.update_template(template_id, body).await?.template,
+            )),
+            LinkPlan::Create { body } => Ok(template(client.create_template(body).await?.template)),
+            LinkPlan::ReleaseFlow {
+                key, name, body, ..
+            } => {
+                client.update_release_flow(key, body).await?;
+                Ok(LinkDone {
+                    key: ObjectKey::ReleaseFlow(key.clone()),
+                    name: name.clone(),
+                })
+            }
+            LinkPlan::PreviewTemplate {
+                key, name, body, ..
+            } => {
+                client.update_preview_template(key, body).await?;
+                Ok(LinkDone {
+                    key: ObjectKey::PreviewTemplate(key.clone()),
+                    name: name.clone(),
+                })
+            }
+        }
+    }
+}
+
+/// The update body that links a release flow or preview template to the file: the file's own
+/// fields that the update accepts (after the normalisation fetched copies get, so a top-level
+/// `concurrencyPolicy` moves into `options`), in the file's order, with the computed `gitops`
+/// block in place of the file's (or before `$schema`, or last, as the file edit puts it).
+/// Also returns the file's top-level fields that were left out.
+pub fn pipeline_link_body(
+    kind: DocumentKind,
+    text: &str,
+    block: &GitopsBlock,
+) -> Result<(Value, Vec<String>), Failure> {
+    let (fields, platform_kind) = match kind {
+        DocumentKind::ReleaseFlow => (
+            RELEASE_FLOW_FIELDS,
+            nfls_platform::DocumentKind::ReleaseFlow,
+        ),
+        DocumentKind::PreviewTemplate => (
+            PREVIEW_TEMPLATE_FIELDS,
+            nfls_platform::DocumentKind::PreviewTemplate,
+        ),
+        other => {
+            return Err(Failure::Other(format!(
+                "a {} is not linked through a pipeline",
+                other.id().replace('-', " ")
+            )));
+        }
+    };
+    let what = kind.id().replace('-', " ");
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Failure::Other(format!(
+            "the file is not valid JSON ({e}): linking a {what} sends its content, so fix it first"
+        ))
+    })?;
+    let Value::Object(original) = &value else {
+        return Err(Failure::Other(
+            "the file's top level is not a JSON object".to_owned(),
+        ));
+    };
+    let left_out: Vec<String> = original
+        .keys()
+        .filter(|k| !fields.contains(&k.as_str()) && k.as_str() != "concurrencyPolicy")
+        .cloned()
+        .collect();
+    let Value::Object(normalized) = normalize_remote_document(platform_kind, value.clone()) else {
+        return Err(Failure::Other(
+            "the file's top level is not a JSON object".to_owned(),
+        ));
+    };
+    for required in ["apiVersion", "spec"] {
+        if !normalized.contains_key(required) {
+            return Err(Failure::Other(format!(
+                "the file has no `{required}`: a {what} update needs `apiVersion` and `spec`"
+            )));
+        }
+    }
+    let mut body = serde_json::Map::new();
+    let mut gitops = Some(block.to_json());
+    for (key, item) in normalized {
+        if !fields.contains(&key.as_str()) {
+            continue;
+        }
+        if key == "gitops" || key == "$schema" {
+            if let Some(gitops) = gitops.take() {
+                body.insert("gitops".to_owned(), gitops);
+            }
+            if key == "gitops" {
+                continue;
+            }
+        }
+        body.insert(key, item);
+    }
+    if let Some(gitops) = gitops {
+        body.insert("gitops".to_owned(), gitops);
+    }
+    Ok((Value::Object(body), left_out))
+}
+
+/// The release flows a pipeline has (one per stage that answers), in stage order, named
+/// `pipeline / stage`.
+pub async fn pipeline_stages(
+    client: &Client,
+    project: &str,
+    pipeline_id: &str,
+    pipeline_name: &str,
+) -> Result<Vec<LinkedObject>, ApiError> {
+    let mut found = Vec::new();
+    for stage in STAGES {
+        let key = ObjectKey::ReleaseFlow(ReleaseFlowKey::new(project, pipeline_id, stage));
+        match fetch_object(client, &key, &format!("{pipeline_name} / {stage}")).await {
+            Ok(object) => found.push(object),
+            Err(ApiError::NotFound { .. }) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(found)
+}
+
+/// The preview template of a pipeline, or `None` when it has none yet (linking creates it).
+pub async fn current_preview_template(
+    client: &Client,
+    key: &PipelineKey,
+    pipeline_name: &str,
+) -> Result<Option<LinkedObject>, ApiError> {
+    match fetch_object(
+        client,
+        &ObjectKey::PreviewTemplate(key.clone()),
+        pipeline_name,
+    )
+    .await
+    {
+        Ok(object) => Ok(Some(object)),
+        Err(ApiError::NotFound { .. }) => Ok(None),
+        Err(err) => Err(err),
     }
 }
 
@@ -788,4 +1079,107 @@ pub fn drift_message(object: &LinkedObject, differences: &[String], head: Option
         message.push_str(&format!(" and {} more", differences.len() - shown.len()));
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block() -> GitopsBlock {
+        ide_platform::gitops_block("git@github.com:acme/shop.git", "main", "/rf.json").unwrap()
+    }
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn release_flow_body_keeps_accepted_fields_in_file_order() {
+        let text = r#"{"description": "x", "apiVersion": "v1.2", "concurrencyPolicy": "queue",
+            "spec": {"kind": "Workflow"}, "gitops": {"vcsService": "gitlab", "repoUrl": "old",
+            "branch": "dev", "filePath": "/old.json", "accountLogin": "me"}, "triggers": [],
+            "name": "n", "$schema": "s"}"#;
+        let (body, left_out) =
+            pipeline_link_body(DocumentKind::ReleaseFlow, text, &block()).unwrap();
+        assert_eq!(
+            keys(&body),
+            [
+                "apiVersion",
+                "options",
+                "spec",
+                "gitops",
+                "triggers",
+                "$schema"
+            ]
+        );
+        assert_eq!(body["options"], json!({"concurrencyPolicy": "queue"}));
+        assert_eq!(body["gitops"], block().to_json());
+        assert_eq!(left_out, ["description", "name"]);
+    }
+
+    #[test]
+    fn preview_body_puts_gitops_before_schema_or_last() {
+        let text = r#"{"apiVersion": "v1.2", "spec": {}, "paused": true, "webhook": {"enabled": true}, "$schema": "s"}"#;
+        let (body, left_out) =
+            pipeline_link_body(DocumentKind::PreviewTemplate, text, &block()).unwrap();
+        assert_eq!(
+            keys(&body),
+            [
+                "apiVersion",
+                "spec",
+                "paused",
+                "webhook",
+                "gitops",
+                "$schema"
+            ]
+        );
+        assert!(left_out.is_empty());
+        let (body, _) = pipeline_link_body(
+            DocumentKind::PreviewTemplate,
+            r#"{"spec": {}, "apiVersion": "v1.2"}"#,
+            &block(),
+        )
+        .unwrap();
+        assert_eq!(keys(&body), ["spec", "apiVersion", "gitops"]);
+    }
+
+    #[test]
+    fn body_needs_a_json_object_with_api_version_and_spec() {
+        let message = |kind, text: &str| {
+            pipeline_link_body(kind, text, &block())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            message(DocumentKind::ReleaseFlow, r#"{"apiVersion": "v1.2"}"#),
+            "the file has no `spec`: a release flow update needs `apiVersion` and `spec`"
+        );
+        assert_eq!(
+            message(DocumentKind::PreviewTemplate, "[1]"),
+            "the file's top level is not a JSON object"
+        );
+        assert!(
+            message(DocumentKind::ReleaseFlow, "{").starts_with("the file is not valid JSON (")
+        );
+        assert_eq!(
+            message(DocumentKind::Template, "{}"),
+            "a template is not linked through a pipeline"
+        );
+    }
+
+    #[test]
+    fn stage_names_and_the_project_hint() {
+        assert_eq!(stage_name(" staging "), Some("Staging"));
+        assert_eq!(stage_name("PRODUCTION"), Some("Production"));
+        assert_eq!(stage_name("qa"), None);
+        assert_eq!(
+            no_project(DocumentKind::PreviewTemplate, false),
+            "preview templates live in a project's pipelines: pass --project ID (or set NORTHFLANK_PROJECT_ID) with the id of the project that holds the pipeline"
+        );
+    }
 }

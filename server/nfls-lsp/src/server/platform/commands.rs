@@ -185,15 +185,22 @@ impl Backend {
         })
     }
 
-    /// `northflank.remote.link` `{uri, templateId?, create?: {name}}`.
+    /// `northflank.remote.link` `{uri, templateId?, create?: {name}}` for templates,
+    /// `{uri, pipelineId?, stage?}` for release flows and preview templates.
     pub(super) async fn command_link(&self, argument: Value) -> jsonrpc::Result<Value> {
         let target = self.target(&argument)?;
         let linkable = self.linkable(&target).await?;
-        if linkable.kind != DocumentKind::Template {
-            return Err(northflank(format!(
-                "only templates can be linked from the editor; link this {} in the Northflank UI (its GitOps settings)",
-                linkable.kind.id().replace('-', " ")
-            )));
+        match linkable.kind {
+            DocumentKind::Template => {}
+            DocumentKind::ReleaseFlow | DocumentKind::PreviewTemplate => {
+                return self.command_link_pipeline(argument, target, linkable).await;
+            }
+            other => {
+                return Err(northflank(format!(
+                    "templates, release flows and preview templates can be linked from the editor; link this {} in the Northflank UI (its GitOps settings)",
+                    other.id().replace('-', " ")
+                )));
+            }
         }
         // If the block cannot be written into the file, nothing is sent.
         ide_platform::gitops_edit(&target.snapshot.text, &linkable.block.to_json()).map_err(
@@ -349,6 +356,21 @@ impl Backend {
             }
             None => "a new template".to_owned(),
         };
+        self.confirm_send_and_edit(client, &target, block, plan, &target_label, warning)
+            .await;
+    }
+
+    /// The end of every link flow: show the request (headed by `warning`) and ask; send it
+    /// only after "Link"; then offer the `gitops` block edit and say how it went.
+    async fn confirm_send_and_edit(
+        &self,
+        client: nfls_platform::Client,
+        target: &Target,
+        block: &ide_platform::GitopsBlock,
+        plan: LinkPlan,
+        target_label: &str,
+        warning: Option<String>,
+    ) {
         let mut message = String::new();
         if let Some(warning) = &warning {
             message.push_str(&format!("Warning: {warning}\n\n"));
@@ -358,6 +380,10 @@ impl Backend {
             target.name,
             plan.describe()
         ));
+        let caveats = plan.caveats(&block.branch);
+        if !caveats.is_empty() {
+            message.push_str(&format!("\n\n{}", caveats.join("\n")));
+        }
         let typ = if warning.is_some() {
             MessageType::WARNING
         } else {
@@ -377,8 +403,8 @@ impl Backend {
         let sent = self
             .with_progress("Northflank: linking", plan.send(&client))
             .await;
-        let template = match sent {
-            Ok(template) => template,
+        let done = match sent {
+            Ok(done) => done,
             Err(err) => {
                 self.tell(
                     MessageType::ERROR,
@@ -388,7 +414,9 @@ impl Backend {
                 return;
             }
         };
-        self.forget_templates().await;
+        if matches!(done.key, ObjectKey::Template(_)) {
+            self.forget_templates().await;
+        }
         // The platform accepted the link; offer the file edit against the text as it is now.
         let snapshot = self
             .snapshot(&target.uri)
@@ -413,8 +441,9 @@ impl Backend {
                 self.tell(
                     MessageType::INFO,
                     format!(
-                        "Northflank: linked {} to template \"{}\" ({}). Save the file, then commit and push it.",
-                        target.name, template.name, template.id
+                        "Northflank: linked {} to {}. Save the file, then commit and push it.",
+                        target.name,
+                        done.label_with_id()
                     ),
                 )
                 .await;
@@ -423,14 +452,251 @@ impl Backend {
                 self.tell(
                     MessageType::WARNING,
                     format!(
-                        "Northflank: template \"{}\" is linked, but the `gitops` block was not written into {}: {reason}",
-                        template.name, target.name
+                        "Northflank: {} is linked, but the `gitops` block was not written into {}: {reason}",
+                        done.label(),
+                        target.name
                     ),
                 )
                 .await;
             }
         }
         self.refresh_platform(target.uri.clone(), target.path.clone(), true)
+            .await;
+    }
+
+    /// The checks of linking a release flow or preview template that need no answer: the
+    /// project, the `gitops` edit, the body, the pipeline (listed, or the one named); then the
+    /// interactive rest in the background.
+    async fn command_link_pipeline(
+        &self,
+        argument: Value,
+        target: Target,
+        linkable: Linkable,
+    ) -> jsonrpc::Result<Value> {
+        let kind = linkable.kind;
+        let options = super::refresh::api_options(&self.state);
+        let project = engine::project_id(&options)
+            .ok_or_else(|| northflank(engine::no_project(kind, true)))?;
+        let stage = match argument.get("stage") {
+            None | Some(Value::Null) => None,
+            Some(_) if kind != DocumentKind::ReleaseFlow => {
+                return Err(jsonrpc::Error::invalid_params(
+                    "`stage` is only for release flows",
+                ));
+            }
+            Some(value) => Some(value.as_str().and_then(engine::stage_name).ok_or_else(|| {
+                jsonrpc::Error::invalid_params(
+                    "`stage` must be `Development`, `Staging` or `Production`",
+                )
+            })?),
+        };
+        ide_platform::gitops_edit(&target.snapshot.text, &linkable.block.to_json()).map_err(
+            |e| {
+                northflank(format!(
+                    "cannot write the `gitops` block into {}: {e}",
+                    target.name
+                ))
+            },
+        )?;
+        // The body is the buffer's content: check it now, so a broken file fails at once.
+        engine::pipeline_link_body(kind, &target.snapshot.text, &linkable.block)
+            .map_err(northflank)?;
+        let client = engine::client(&options).map_err(northflank)?;
+        let (pipelines, chosen) = match argument.get("pipelineId").and_then(Value::as_str) {
+            Some(id) => {
+                let key = nfls_platform::PipelineKey::new(&project, id);
+                let pipeline = self
+                    .with_progress(
+                        "Northflank: fetching the pipeline",
+                        client.get_pipeline(&key),
+                    )
+                    .await
+                    .map_err(northflank)?;
+                let summary = nfls_platform::PipelineSummary {
+                    id: id.to_owned(),
+                    name: pipeline.name,
+                    description: pipeline.description,
+                    created_at: None,
+                    updated_at: None,
+                };
+                (vec![summary], true)
+            }
+            None => {
+                let pipelines = self
+                    .with_progress(
+                        "Northflank: listing pipelines",
+                        engine::list_pipelines(&client, &project),
+                    )
+                    .await
+                    .map_err(northflank)?;
+                if pipelines.is_empty() {
+                    return Err(northflank(format!(
+                        "project `{project}` has no pipelines: create one in the Northflank UI first"
+                    )));
+                }
+                (pipelines, false)
+            }
+        };
+        let backend = self.clone_handle();
+        tokio::spawn(async move {
+            backend
+                .pipeline_link_flow(client, target, linkable, project, pipelines, chosen, stage)
+                .await;
+        });
+        Ok(json!({ "started": "link" }))
+    }
+
+    /// The interactive part of linking a release flow or preview template: pick the pipeline
+    /// (unless named) and the stage (release flows, unless named), fetch the platform's copy
+    /// for the warning, then confirm, send and offer the edit.
+    #[allow(clippy::too_many_arguments)] // one flow's state, handed over from the handler
+    async fn pipeline_link_flow(
+        &self,
+        client: nfls_platform::Client,
+        target: Target,
+        linkable: Linkable,
+        project: String,
+        pipelines: Vec<nfls_platform::PipelineSummary>,
+        chosen: bool,
+        stage: Option<&'static str>,
+    ) {
+        let kind = linkable.kind;
+        let block = &linkable.block;
+        let cancelled = "Northflank: linking cancelled; nothing was sent.";
+        let pipeline = if chosen {
+            pipelines.into_iter().next()
+        } else {
+            let titles: Vec<String> = pipelines
+                .iter()
+                .take(PICKER_SIZE)
+                .map(|p| format!("{} ({})", p.name, p.id))
+                .collect();
+            let question = if kind == DocumentKind::ReleaseFlow {
+                format!(
+                    "Link {} to the release flow of which pipeline?",
+                    target.name
+                )
+            } else {
+                format!(
+                    "Link {} as the preview template of which pipeline?",
+                    target.name
+                )
+            };
+            match self.ask(MessageType::INFO, question, &titles).await {
+                Some(answer) => pipelines
+                    .into_iter()
+                    .find(|p| format!("{} ({})", p.name, p.id) == answer),
+                None => None,
+            }
+        };
+        let Some(pipeline) = pipeline else {
+            self.tell(MessageType::INFO, cancelled.to_owned()).await;
+            return;
+        };
+        let stopped = |err: &dyn std::fmt::Display| format!("Northflank: linking stopped: {err}");
+        let text = target.snapshot.text.clone();
+        let (plan, current) = if kind == DocumentKind::ReleaseFlow {
+            let stages = self
+                .with_progress(
+                    "Northflank: fetching the release flows",
+                    engine::pipeline_stages(&client, &project, &pipeline.id, &pipeline.name),
+                )
+                .await;
+            let stages = match stages {
+                Ok(stages) => stages,
+                Err(err) => {
+                    self.tell(MessageType::ERROR, stopped(&err)).await;
+                    return;
+                }
+            };
+            let stage_of = |o: &LinkedObject| match &o.key {
+                ObjectKey::ReleaseFlow(k) => k.stage.clone(),
+                _ => String::new(),
+            };
+            let available: Vec<String> = stages.iter().map(stage_of).collect();
+            if available.is_empty() {
+                self.tell(
+                    MessageType::ERROR,
+                    stopped(&format!(
+                        "pipeline \"{}\" has no release flow in any stage (Development, Staging, Production)",
+                        pipeline.name
+                    )),
+                )
+                .await;
+                return;
+            }
+            let stage = match stage {
+                Some(stage) if available.iter().any(|s| s == stage) => stage.to_owned(),
+                Some(stage) => {
+                    self.tell(
+                        MessageType::ERROR,
+                        stopped(&format!(
+                            "pipeline \"{}\" has no stage `{stage}`: it has {}",
+                            pipeline.name,
+                            available.join(", ")
+                        )),
+                    )
+                    .await;
+                    return;
+                }
+                None => {
+                    let question = format!(
+                        "Link {} to which stage of pipeline \"{}\"?",
+                        target.name, pipeline.name
+                    );
+                    match self.ask(MessageType::INFO, question, &available).await {
+                        Some(answer) if available.contains(&answer) => answer,
+                        _ => {
+                            self.tell(MessageType::INFO, cancelled.to_owned()).await;
+                            return;
+                        }
+                    }
+                }
+            };
+            let current = stages.into_iter().find(|o| stage_of(o) == stage);
+            let key = nfls_platform::ReleaseFlowKey::new(&project, &pipeline.id, &stage);
+            let name = format!("{} / {stage}", pipeline.name);
+            (LinkPlan::release_flow(key, &name, &text, block), current)
+        } else {
+            let key = nfls_platform::PipelineKey::new(&project, &pipeline.id);
+            let current = self
+                .with_progress(
+                    "Northflank: fetching the preview template",
+                    engine::current_preview_template(&client, &key, &pipeline.name),
+                )
+                .await;
+            let current = match current {
+                Ok(current) => current,
+                Err(err) => {
+                    self.tell(MessageType::ERROR, stopped(&err)).await;
+                    return;
+                }
+            };
+            (
+                LinkPlan::preview_template(key, &pipeline.name, &text, block),
+                current,
+            )
+        };
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(err) => {
+                self.tell(MessageType::ERROR, stopped(&err)).await;
+                return;
+            }
+        };
+        let target_label = match &plan {
+            LinkPlan::ReleaseFlow { name, .. } => format!("release flow \"{name}\""),
+            _ => format!("the preview template of pipeline \"{}\"", pipeline.name),
+        };
+        let warning = current
+            .filter(|c| c.differences(&text).is_none_or(|d| !d.is_empty()))
+            .map(|c| {
+                format!(
+                    "{} on Northflank holds a different version than this file: linking sends this file's content in its place.",
+                    c.label()
+                )
+            });
+        self.confirm_send_and_edit(client, &target, block, plan, &target_label, warning)
             .await;
     }
 

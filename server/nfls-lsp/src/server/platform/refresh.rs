@@ -190,11 +190,7 @@ impl Backend {
         let objects = match kind {
             DocumentKind::ReleaseFlow | DocumentKind::PreviewTemplate => {
                 let Some(project) = project else {
-                    return LinkStatus::Unavailable(format!(
-                        "{}s are found only when a project is known: set {} to the project's id",
-                        kind.id().replace('-', " "),
-                        engine::PROJECT_ENV
-                    ));
+                    return LinkStatus::Unavailable(engine::no_project(kind, true));
                 };
                 engine::linked_pipeline_objects(&client, &project, kind, &block).await
             }
