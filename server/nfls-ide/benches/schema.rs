@@ -112,7 +112,7 @@ fn report_percentiles() {
     };
     let parse = nfls_syntax::parse(input());
     let schemas = nfls_schema::SchemaSet::embedded();
-    schemas.warm_up(nfls_schema::DocumentKind::Template);
+    schemas.warm_up(nfls_schema::DocumentKind::Template, true);
     eprintln!(
         "analyze: {} bytes; best of 5: parse {:?}, to_json {:?}, schema validation {:?}, whole analyze {:?}",
         input().len(),

@@ -1,6 +1,8 @@
 //! One document, analysed: parse, classify, and every check that produces diagnostics.
 
-use nfls_schema::{Associations, Classification, Evidence, Level, SchemaSet, classify};
+use nfls_schema::{
+    Associations, Classification, Evidence, Level, SchemaSet, ValidationCache, classify,
+};
 use nfls_syntax::{Parse, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -33,6 +35,17 @@ pub struct Analysis {
 
 /// Analyses `text`. `path` (with `/` separators) feeds the file associations.
 pub fn analyze(text: &str, path: Option<&str>, config: &AnalysisConfig) -> Analysis {
+    analyze_with_cache(text, path, config, &ValidationCache::new())
+}
+
+/// Analyses `text`, reusing the schema checks of the parts of the document that did not change
+/// since the last analysis with the same `cache` (keep one cache per open document).
+pub fn analyze_with_cache(
+    text: &str,
+    path: Option<&str>,
+    config: &AnalysisConfig,
+    cache: &ValidationCache,
+) -> Analysis {
     let parse = nfls_syntax::parse(text);
     let classification = classify(&parse.tree, path, &config.associations);
     let mut diagnostics = Vec::new();
@@ -40,32 +53,36 @@ pub fn analyze(text: &str, path: Option<&str>, config: &AnalysisConfig) -> Analy
     if let Some(classification) = &classification {
         diagnostics.extend(parse.errors.iter().map(Diagnostic::from));
         let schemas = SchemaSet::embedded();
-        diagnostics.extend(
-            schemas
-                .validate(&parse.tree, classification.kind)
-                .into_iter()
-                .map(|problem| {
-                    let fixes =
-                        crate::schema_fixes::fixes(&parse.tree, classification.kind, &problem);
-                    let severity = match problem.level {
-                        Level::Error => Severity::Error,
-                        Level::Warning => Severity::Warning,
-                        Level::Information => Severity::Information,
-                        Level::Hint => Severity::Hint,
-                    };
-                    Diagnostic {
-                        range: problem.range,
-                        severity,
-                        code: problem.code.into(),
-                        message: problem.message,
-                        docs_url: problem.docs_url,
-                        deprecated: problem.deprecated,
-                        fixes,
-                    }
-                }),
-        );
+        // The semantic model and the schema checks are independent: on two cores they take
+        // the time of the longer one.
+        let (problems, model) = std::thread::scope(|scope| {
+            let model = scope.spawn(|| Model::build(&parse, classification));
+            let problems = schemas.validate_with(&parse.tree, classification.kind, cache);
+            let model = model
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (problems, model)
+        });
+        semantic = model;
+        diagnostics.extend(problems.into_iter().map(|problem| {
+            let fixes = crate::schema_fixes::fixes(&parse.tree, classification.kind, &problem);
+            let severity = match problem.level {
+                Level::Error => Severity::Error,
+                Level::Warning => Severity::Warning,
+                Level::Information => Severity::Information,
+                Level::Hint => Severity::Hint,
+            };
+            Diagnostic {
+                range: problem.range,
+                severity,
+                code: problem.code.into(),
+                message: problem.message,
+                docs_url: problem.docs_url,
+                deprecated: problem.deprecated,
+                fixes,
+            }
+        }));
         document_hints(&parse, classification, &mut diagnostics);
-        semantic = Model::build(&parse, classification);
         diagnostics.extend(semantic.diagnostics(&parse));
     }
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));

@@ -17,10 +17,11 @@ mod structure;
 pub mod types;
 
 pub use actions::code_actions;
-pub use analysis::{Analysis, AnalysisConfig, analyze, analyze_syntax_only};
+pub use analysis::{Analysis, AnalysisConfig, analyze, analyze_syntax_only, analyze_with_cache};
 pub use completion::completions;
 pub use diagnostic::{Diagnostic, Severity};
 pub use hover::hover;
 pub use navigation::{goto_definition, highlights, prepare_rename, references, rename};
+pub use nfls_schema::ValidationCache;
 pub use nfls_schema::{Associations, Classification, DocumentKind, Evidence};
 pub use structure::{document_symbols, folding_ranges, format, selection_ranges, semantic_tokens};

@@ -6,13 +6,14 @@
 
 pub mod classify;
 mod nodes;
+mod nodewise;
 mod query;
 mod validate;
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
-use jsonschema::{ValidationError, Validator};
+use jsonschema::ValidationError;
 use serde_json::Value as Json;
 
 pub use classify::{
@@ -20,6 +21,7 @@ pub use classify::{
     kind_from_schema_url,
 };
 pub use nodes::{NodeKindInfo, camel_to_words};
+pub use nodewise::ValidationCache;
 pub use query::{
     Choice, Discriminator, JsonType, NodePosition, PropertyInfo, SchemaInfo, SchemaRef,
 };
@@ -64,14 +66,14 @@ fn file_of(kind: DocumentKind) -> &'static str {
     }
 }
 
-/// A set of schema documents, their compiled validators (built on first use), and the
-/// annotations the features read.
+/// A set of schema documents, their validation plan (built on first use, its validators
+/// compiled unit by unit as documents need them), and the annotations the features read.
 pub struct SchemaSet {
     /// `$id` → document.
     documents: HashMap<String, Json>,
     /// File name → `$id`.
     ids: HashMap<String, String>,
-    validators: [OnceLock<Result<Validator, String>>; 5],
+    plan: OnceLock<Result<nodewise::Plan, String>>,
     node_kinds: HashMap<String, NodeKindInfo>,
 }
 
@@ -117,7 +119,7 @@ impl SchemaSet {
         SchemaSet {
             documents,
             ids,
-            validators: Default::default(),
+            plan: OnceLock::new(),
             node_kinds,
         }
     }
@@ -134,37 +136,28 @@ impl SchemaSet {
         &self.node_kinds
     }
 
-    /// Compiles the validator of `kind` now (the server does this in the background at
-    /// start-up for templates, the most common kind, so that the first keystroke does not pay
-    /// for it; the others compile on first use, to keep memory low).
-    pub fn warm_up(&self, kind: DocumentKind) {
-        let _ = self.compiled(kind);
+    /// Builds the validation plan now (the copy of the schemas validation runs on), so that
+    /// the first check does not pay for it; the server does this at start-up, in the
+    /// background. Validators still compile unit by unit as documents need them.
+    pub fn prepare(&self) {
+        let _ = self.plan();
     }
 
-    fn compiled(&self, kind: DocumentKind) -> &Result<Validator, String> {
-        let slot = &self.validators[kind as usize];
-        slot.get_or_init(|| self.compile(kind))
+    /// Compiles the validators of a document of `kind` now, in one batch: its top level and
+    /// the node kinds that stand in it directly; with `nested`, also those of the documents
+    /// nested in its nodes (release flows in `Pipeline` nodes, …). Anything else compiles on
+    /// first use. The server warms templates up at start-up, in the background.
+    pub fn warm_up(&self, kind: DocumentKind, nested: bool) {
+        if let Ok(plan) = self.plan() {
+            plan.warm_up(kind, nested);
+        }
     }
 
-    fn compile(&self, kind: DocumentKind) -> Result<Validator, String> {
-        let root = self
-            .document(kind)
-            .ok_or_else(|| format!("no schema for {}", kind.label()))?;
-        let resources = self.documents.iter().map(|(id, document)| {
-            (
-                id.clone(),
-                jsonschema::Resource::from_contents(document.clone()),
-            )
-        });
-        let registry = jsonschema::Registry::new()
-            .extend(resources)
-            .and_then(|builder| builder.prepare())
-            .map_err(|err| err.to_string())?;
-        jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .with_registry(&registry)
-            .build(root)
-            .map_err(|err| err.to_string())
+    pub(crate) fn plan(&self) -> Result<&nodewise::Plan, &str> {
+        self.plan
+            .get_or_init(|| nodewise::Plan::build(self))
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// The properties the schema allows where an `additionalProperties` error was raised.
@@ -177,8 +170,23 @@ impl SchemaSet {
         let Some(document) = self.documents.get(id) else {
             return Vec::new();
         };
+        let mut fragment = percent_decode(fragment);
+        // Node-wise validation names a unit's definition `<dispatcher>@<kind>`; its keywords
+        // are the dispatcher's own (see `nodewise`).
+        if let Some(rest) = fragment.strip_prefix("/$defs/") {
+            let (name, tail) = rest
+                .split_once('/')
+                .map_or((rest, ""), |(name, tail)| (name, tail));
+            if let Some((dispatcher, _)) = name.split_once('@') {
+                fragment = if tail.is_empty() {
+                    format!("/$defs/{dispatcher}")
+                } else {
+                    format!("/$defs/{dispatcher}/{tail}")
+                };
+            }
+        }
         let parent = fragment.rsplit_once('/').map_or("", |(parent, _)| parent);
-        let Some(schema) = document.pointer(&percent_decode(parent)) else {
+        let Some(schema) = document.pointer(parent) else {
             return Vec::new();
         };
         schema

@@ -831,3 +831,210 @@ fn sub_kind_choices_and_schema_of() {
     );
     assert_eq!(execute.discriminator.unwrap().property, "type");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Node-wise validation
+
+#[test]
+fn units_nest_where_the_schemas_dispatch() {
+    let plan = SchemaSet::embedded().plan().expect("the plan builds");
+    let slots = plan.describe_slots();
+    for expected in [
+        "template.schema.json: spec -> template.schema.json#/$defs/node",
+        "template.schema.json: teardownSpec/spec -> nodes.schema.json#/$defs/teardownNode",
+        "template.schema.json#/$defs/node@Workflow: spec/steps/[] -> template.schema.json#/$defs/node",
+        "template.schema.json#/$defs/node@LoopWorkflow: spec/steps/[] -> template.schema.json#/$defs/node",
+        "template.schema.json#/$defs/node@Pipeline: spec/stages/[]/releaseFlow/spec/spec -> release-flow.schema.json#/$defs/node",
+        "template.schema.json#/$defs/node@Pipeline: spec/preview/spec/spec -> preview-template.schema.json#/$defs/node",
+        "template.schema.json#/$defs/node@PreviewBlueprint: spec/triggers/[] -> nodes.schema.json#/$defs/typedTrigger",
+        "release-flow.schema.json: spec -> release-flow.schema.json#/$defs/node",
+        "release-flow.schema.json: richInputs/[] -> nodes.schema.json#/$defs/richInput",
+        "nodes.schema.json#/$defs/teardownNode@Workflow: spec/steps/[] -> nodes.schema.json#/$defs/teardownNode",
+        "workflow.schema.json: triggers/[] -> nodes.schema.json#/$defs/typedTrigger",
+    ] {
+        assert!(
+            slots.iter().any(|slot| slot == expected),
+            "missing slot `{expected}` in:\n{}",
+            slots.join("\n")
+        );
+    }
+    // Only flow-control nodes, nested documents and the document roots hold units.
+    for slot in &slots {
+        let owner = slot.split(':').next().unwrap_or_default();
+        assert!(
+            !owner.contains('@')
+                || [
+                    "@Workflow",
+                    "@LoopWorkflow",
+                    "@Pipeline",
+                    "@PreviewBlueprint",
+                    "@WorkflowTemplate"
+                ]
+                .iter()
+                .any(|kind| owner.ends_with(kind)),
+            "unexpected slot owner in `{slot}`"
+        );
+    }
+}
+
+#[test]
+fn every_unit_compiles() {
+    let plan = SchemaSet::embedded().plan().expect("the plan builds");
+    assert!(plan.unit_count() > 100, "{} units", plan.unit_count());
+    assert_eq!(plan.compile_everything(), Vec::<(String, String)>::new());
+}
+
+/// Documents with problems at every level: the document's own fields, root nodes, nodes nested
+/// in workflows, teardown, a release flow inside a `Pipeline`, triggers, and values at node
+/// positions that are not nodes.
+const MIXED_DOCUMENTS: &[(DocumentKind, &str)] = &[
+    (
+        DocumentKind::Template,
+        r#"{"apiVersion": "v1.2", "name": "t", "colour": 1, "spec": {"kind": "Workflow", "spec": {"type": "serial", "steps": [
+            {"kind": "Project", "ref": 3, "spec": {"name": "p", "regoin": "europe-west"}},
+            {"kind": "Workflow", "spec": {"type": "parallel", "steps": [
+                {"kind": "DeploymentSevice", "spec": {}},
+                {"kind": "Release", "spec": {}},
+                "not a node", 7, null,
+                {"spec": {}}
+            ]}},
+            {"kind": "Pipeline", "spec": {"name": "pl", "stages": [{"name": "Development", "releaseFlow": {"spec": {"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [{"kind": "Project", "spec": {}}, {"kind": "Release", "spec": {"origin": {}}}]}}}}}]}}
+        ]}}, "teardownSpec": {"spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [{"kind": "Project", "spec": {}}, {"kind": "Approval", "spec": {"bogus": true}}]}}}}"#,
+    ),
+    (
+        DocumentKind::ReleaseFlow,
+        r#"{"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [{"kind": "Release", "spec": {"origin": {"kind": "Build"}, "target": 4}}, {"kind": "Action", "spec": {"kind": "Service", "spec": {"type": "restrat"}}}]}}, "triggers": [{"ref": "t", "branchNamePatterns": ["main"]}, 5]}"#,
+    ),
+    (
+        DocumentKind::Workflow,
+        r#"{"apiVersion": "v1.2", "name": "w", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}}, "triggers": [{"kind": "vcs-push", "spec": {"branchRestrictions": []}}, {"kind": "cron"}], "richInputs": [{"kind": "nope"}]}"#,
+    ),
+    (
+        DocumentKind::PreviewTemplate,
+        r#"{"apiVersion": 1, "spec": ["x"]}"#,
+    ),
+    (DocumentKind::Template, r#"["not", "an", "object"]"#),
+];
+
+#[test]
+fn node_wise_validation_agrees_with_whole_document_validation() {
+    let schemas = SchemaSet::embedded();
+    for (kind, text) in MIXED_DOCUMENTS {
+        let parse = nfls_syntax::parse(text);
+        let whole = schemas.validate_whole_document(&parse.tree, *kind);
+        let node_wise = schemas.validate(&parse.tree, *kind);
+        assert!(
+            !whole.is_empty(),
+            "the fixture should have problems: {text}"
+        );
+        assert_eq!(node_wise, whole, "{kind:?} document:\n{text}");
+    }
+}
+
+#[test]
+// Saying why the test did nothing is its output when `../shared` is absent.
+#[allow(clippy::print_stderr)]
+fn node_wise_validation_agrees_on_the_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if !root.is_dir() {
+        eprintln!(
+            "skipped: {} is absent (it exists on the project's machines, not in a clone)",
+            root.display()
+        );
+        return;
+    }
+    let schemas = SchemaSet::embedded();
+    let mut compared = 0;
+    let mut folders = vec![root];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)
+            .expect("the corpus is readable")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|extension| extension != "json") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let parse = nfls_syntax::parse(&text);
+            let Some(classification) =
+                crate::classify(&parse.tree, None, &crate::Associations::defaults())
+            else {
+                continue;
+            };
+            let whole = schemas.validate_whole_document(&parse.tree, classification.kind);
+            let node_wise = schemas.validate(&parse.tree, classification.kind);
+            assert_eq!(node_wise, whole, "{}", path.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 50, "only {compared} corpus documents compared");
+}
+
+#[test]
+fn an_edit_revalidates_only_the_unit_it_touches() {
+    let schemas = SchemaSet::embedded();
+    let cache = crate::ValidationCache::new();
+    let steps: Vec<String> = (0..20)
+        .map(|i| format!(r#"{{"kind": "Project", "ref": "p{i}", "spec": {{"name": "project-{i}", "region": "europe-west"}}}}"#))
+        .collect();
+    let document = |steps: &[String], kind: &str| {
+        format!(
+            r#"{{"apiVersion": "v1.2", "name": "bench", "spec": {{"kind": "Workflow", "spec": {{"type": "{kind}", "steps": [{}]}}}}}}"#,
+            steps.join(", ")
+        )
+    };
+    let first = nfls_syntax::parse(&document(&steps, "sequential"));
+    assert_eq!(
+        schemas.validate_with(&first.tree, DocumentKind::Template, &cache),
+        vec![]
+    );
+    // The document, the root workflow and 20 projects.
+    assert_eq!(cache.validated_units(), 22);
+    assert_eq!(cache.len(), 22);
+
+    // One project gets a wrong region: only it is validated again, and the problem is exact.
+    let mut edited = steps.clone();
+    edited[7] = r#"{"kind": "Project", "ref": "p7", "spec": {"name": "project-7", "region": 5}}"#
+        .to_owned();
+    let text = document(&edited, "sequential");
+    let second = nfls_syntax::parse(&text);
+    let problems = schemas.validate_with(&second.tree, DocumentKind::Template, &cache);
+    assert_eq!(cache.validated_units(), 23);
+    let at = text.find(r#""region": 5"#).expect("the edit is there") as u32 + 10;
+    assert_eq!(
+        problems
+            .iter()
+            .map(|problem| (problem.range, problem.code))
+            .collect::<Vec<_>>(),
+        vec![(TextRange::new(at, at + 1), "schema/type")]
+    );
+    assert_eq!(
+        problems,
+        schemas.validate(&second.tree, DocumentKind::Template)
+    );
+
+    // The workflow's own field changes: the workflow alone (its steps are left out of it).
+    let third = nfls_syntax::parse(&document(&edited, "parallel"));
+    let again = schemas.validate_with(&third.tree, DocumentKind::Template, &cache);
+    assert_eq!(cache.validated_units(), 24);
+    assert_eq!(again.len(), 1);
+
+    // Moving a node (same text, other place) needs no validation: results follow the text.
+    let mut moved = edited.clone();
+    moved.swap(0, 7);
+    let fourth = nfls_syntax::parse(&document(&moved, "parallel"));
+    let moved_problems = schemas.validate_with(&fourth.tree, DocumentKind::Template, &cache);
+    assert_eq!(cache.validated_units(), 24);
+    assert_eq!(
+        moved_problems,
+        schemas.validate(&fourth.tree, DocumentKind::Template)
+    );
+    assert_eq!(cache.len(), 22);
+}

@@ -27,13 +27,14 @@
 //! Problems that have an obvious repair carry a [`Suggestion`]; the IDE layer turns it into a
 //! quick fix.
 
+use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::{ValidationError, Validator};
-use nfls_syntax::{PathSegment, TextRange, Tree, Value};
+use nfls_syntax::{PathSegment, TextRange, Tree, Value, format_pointer};
 use serde_json::Value as Json;
 
 use crate::classify::DocumentKind;
 use crate::nodes::camel_to_words;
+use crate::nodewise::{Outcome, ValidationCache};
 use crate::query::NodePosition;
 use crate::{SchemaSet, suggest};
 
@@ -100,12 +101,24 @@ pub const MAX_VALIDATION_DEPTH: u32 = nfls_syntax::MAX_JSON_DEPTH;
 impl SchemaSet {
     /// Validates a parsed document as `kind`. Problems are sorted by position.
     pub fn validate(&self, tree: &Tree, kind: DocumentKind) -> Vec<SchemaProblem> {
+        self.validate_with(tree, kind, &ValidationCache::new())
+    }
+
+    /// Validates a parsed document as `kind`, reusing what `cache` knows from the last check
+    /// of the same document (see [`ValidationCache`]). Problems are sorted by position.
+    pub fn validate_with(
+        &self,
+        tree: &Tree,
+        kind: DocumentKind,
+        cache: &ValidationCache,
+    ) -> Vec<SchemaProblem> {
         let Some(root) = tree.root() else {
             return Vec::new();
         };
+        let at_start = TextRange::new(root.range().start, root.range().start + 1);
         if tree.max_depth() > MAX_VALIDATION_DEPTH {
             return vec![SchemaProblem::new(
-                TextRange::new(root.range().start, root.range().start + 1),
+                at_start,
                 Level::Information,
                 "schema/too-deep",
                 format!(
@@ -114,30 +127,100 @@ impl SchemaSet {
                 ),
             )];
         }
-        let validator = match self.validator(kind) {
-            Ok(validator) => validator,
-            Err(message) => {
-                return vec![SchemaProblem::new(
-                    TextRange::new(root.range().start, root.range().start + 1),
-                    Level::Information,
-                    "schema/unavailable",
-                    format!(
-                        "schema checks skipped: the {} schema did not load: {message}",
-                        kind.label()
-                    ),
-                )];
-            }
+        let unavailable = |message: &str| {
+            vec![SchemaProblem::new(
+                at_start,
+                Level::Information,
+                "schema/unavailable",
+                format!(
+                    "schema checks skipped: the {} schema did not load: {message}",
+                    kind.label()
+                ),
+            )]
         };
-        let instance = tree.to_json();
-        // Most documents are valid: the short-circuiting check is several times cheaper than
-        // collecting errors with their paths.
-        if validator.is_valid(&instance) {
-            return Vec::new();
+        let plan = match self.plan() {
+            Ok(plan) => plan,
+            Err(message) => return unavailable(message),
+        };
+        let mut problems = Vec::new();
+        for unit in plan.check(root, kind, cache) {
+            match &unit.outcome {
+                Outcome::Valid => {}
+                Outcome::Errors(errors) => {
+                    let mapper = Mapper {
+                        tree,
+                        schemas: self,
+                        kind,
+                        base: format_pointer(&unit.value.path()),
+                        prefix: unit.prefix,
+                    };
+                    for error in errors.iter() {
+                        mapper.map(error, false, &mut problems);
+                    }
+                }
+                Outcome::Unavailable(message) => return unavailable(message),
+            }
         }
+        let mut problems = merge_missing(problems);
+        problems.sort_by(|a, b| {
+            (a.range.start, a.range.end, &a.message).cmp(&(b.range.start, b.range.end, &b.message))
+        });
+        problems.dedup();
+        problems
+    }
+}
+
+#[cfg(test)]
+impl SchemaSet {
+    /// The whole document checked by one validator compiled from the original schemas: what
+    /// node-wise validation must agree with.
+    pub(crate) fn validate_whole_document(
+        &self,
+        tree: &Tree,
+        kind: DocumentKind,
+    ) -> Vec<SchemaProblem> {
+        // Compiling a whole document schema takes a while in a debug build: once per kind.
+        static VALIDATORS: std::sync::Mutex<
+            Vec<(DocumentKind, std::sync::Arc<jsonschema::Validator>)>,
+        > = std::sync::Mutex::new(Vec::new());
+        let known = VALIDATORS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .find(|(known, _)| *known == kind)
+            .map(|(_, validator)| std::sync::Arc::clone(validator));
+        let validator = known.unwrap_or_else(|| {
+            let root = self.document(kind).expect("the kind has a schema");
+            let resources = self.documents.iter().map(|(id, document)| {
+                (
+                    id.clone(),
+                    jsonschema::Resource::from_contents(document.clone()),
+                )
+            });
+            let registry = jsonschema::Registry::new()
+                .extend(resources)
+                .and_then(|builder| builder.prepare())
+                .expect("the schemas load");
+            let validator = std::sync::Arc::new(
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .with_registry(&registry)
+                    .build(root)
+                    .expect("the schema compiles"),
+            );
+            VALIDATORS
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push((kind, std::sync::Arc::clone(&validator)));
+            validator
+        });
+        let instance = tree.to_json();
         let mapper = Mapper {
             tree,
             schemas: self,
             kind,
+            base: String::new(),
+            prefix: 0,
         };
         let mut problems = Vec::new();
         for error in validator.iter_errors(&instance) {
@@ -149,10 +232,6 @@ impl SchemaSet {
         });
         problems.dedup();
         problems
-    }
-
-    fn validator(&self, kind: DocumentKind) -> Result<&Validator, &str> {
-        self.compiled(kind).as_ref().map_err(String::as_str)
     }
 }
 
@@ -206,14 +285,25 @@ struct Mapper<'a> {
     tree: &'a Tree,
     schemas: &'a SchemaSet,
     kind: DocumentKind,
+    /// The JSON pointer of the validated unit: error paths are relative to it.
+    base: String,
+    /// The length of the prefix the validator adds to error paths (see `nodewise`).
+    prefix: usize,
 }
 
 impl Mapper<'_> {
     /// Maps one validator error to problems. `or_expression`: the value could also have been a
     /// `${…}` expression (the error comes from the non-expression branch of such an `anyOf`).
     fn map(&self, error: &ValidationError<'_>, or_expression: bool, out: &mut Vec<SchemaProblem>) {
-        let pointer = error.instance_path().as_str();
-        let Some(value) = self.tree.pointer_str(pointer) else {
+        let Some(pointer) = error.instance_path().as_str().get(self.prefix..) else {
+            return;
+        };
+        let found = if self.base.is_empty() {
+            self.tree.pointer_str(pointer)
+        } else {
+            self.tree.pointer_str(&format!("{}{pointer}", self.base))
+        };
+        let Some(value) = found else {
             return;
         };
         let alternative = if or_expression {

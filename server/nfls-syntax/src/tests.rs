@@ -1028,6 +1028,25 @@ fn to_json_skips_error_nodes_and_missing_values() {
 }
 
 #[test]
+fn to_json_with_holes_leaves_the_holes_null() {
+    let p = parse(r#"{"a": {"b": [1, {"c": 2}, 3]}, "d": {"e": 4}}"#);
+    let inner = p.tree.pointer_str("/a/b/1").unwrap();
+    let d = p.tree.pointer_str("/d").unwrap();
+    let mut holes = vec![d.id(), inner.id()];
+    holes.sort();
+    assert_eq!(
+        p.tree
+            .root()
+            .unwrap()
+            .to_json_with_holes(&holes)
+            .to_string(),
+        r#"{"a":{"b":[1,null,3]},"d":null}"#
+    );
+    // The value itself is never a hole: only its descendants are.
+    assert_eq!(d.to_json_with_holes(&holes).to_string(), r#"{"e":4}"#);
+}
+
+#[test]
 fn to_json_keeps_key_order_and_last_duplicate() {
     let p = parse(r#"{"z": 1, "a": 2, "z": 3}"#);
     assert_eq!(json(&p), r#"{"z":3,"a":2}"#);

@@ -20,7 +20,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub const MAX_JSON_DEPTH: u32 = 128;
 
 /// Identifies a value node inside one [`Tree`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub(crate) u32);
 
 impl NodeId {

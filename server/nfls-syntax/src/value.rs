@@ -217,7 +217,14 @@ impl<'t> Value<'t> {
     /// The conversion is iterative, but dropping a `serde_json::Value` recurses once per level:
     /// callers must check [`Tree::max_depth`] against [`crate::MAX_JSON_DEPTH`] first.
     pub fn to_json(self) -> serde_json::Value {
-        to_json(self.data(), self.id)
+        to_json(self.data(), self.id, &[])
+    }
+
+    /// Like [`Value::to_json`], but each descendant whose id is in `holes` (sorted) becomes
+    /// `null` instead of being converted: schema validation checks a workflow node without the
+    /// nodes nested in it, which it checks on their own.
+    pub fn to_json_with_holes(self, holes: &[NodeId]) -> serde_json::Value {
+        to_json(self.data(), self.id, holes)
     }
 }
 
@@ -404,7 +411,7 @@ struct Frame<'d> {
     key: Option<&'d str>,
 }
 
-fn to_json(d: &TreeData, id: u32) -> serde_json::Value {
+fn to_json(d: &TreeData, id: u32, holes: &[NodeId]) -> serde_json::Value {
     fn open<'d>(d: &'d TreeData, id: u32, key: Option<&'d str>) -> Option<Frame<'d>> {
         let n = d.node(id);
         let (is_object, acc) = match n.kind {
@@ -440,6 +447,10 @@ fn to_json(d: &TreeData, id: u32) -> serde_json::Value {
             } else {
                 (kid, None)
             };
+            if !holes.is_empty() && holes.binary_search(&NodeId(child)).is_ok() {
+                insert(&mut top.acc, key, serde_json::Value::Null);
+                continue;
+            }
             if let Some(frame) = open(d, child, key) {
                 stack.push(frame);
                 continue;

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use nfls_ide::{Analysis, AnalysisConfig};
+use nfls_ide::{Analysis, AnalysisConfig, ValidationCache};
 use nfls_syntax::text::{Encoding, LineIndex, Position};
 use ropey::Rope;
 use tokio::sync::OnceCell;
@@ -27,6 +27,9 @@ pub struct Snapshot {
     pub text: Arc<str>,
     pub index: LineIndex,
     pub config: Arc<AnalysisConfig>,
+    /// The document's schema-check results by part, shared by all its versions, so that a
+    /// change re-validates only the node it touched.
+    cache: Arc<ValidationCache>,
     analysis: OnceCell<Arc<Analysis>>,
 }
 
@@ -35,10 +38,11 @@ impl Snapshot {
         uri: Uri,
         version: i32,
         path: Option<String>,
+        text: Arc<str>,
         rope: Rope,
         config: Arc<AnalysisConfig>,
+        cache: Arc<ValidationCache>,
     ) -> Snapshot {
-        let text: Arc<str> = Arc::from(rope.to_string());
         Snapshot {
             uri,
             version,
@@ -46,6 +50,7 @@ impl Snapshot {
             text,
             index: LineIndex::from_rope(rope),
             config,
+            cache,
             analysis: OnceCell::new(),
         }
     }
@@ -58,11 +63,20 @@ impl Snapshot {
                 let snapshot = Arc::clone(self);
                 async move {
                     let computed = tokio::task::spawn_blocking(move || {
-                        nfls_ide::analyze(
+                        let start = std::time::Instant::now();
+                        let analysis = nfls_ide::analyze_with_cache(
                             &snapshot.text,
                             snapshot.path.as_deref(),
                             &snapshot.config,
-                        )
+                            &snapshot.cache,
+                        );
+                        tracing::debug!(
+                            version = snapshot.version,
+                            bytes = snapshot.text.len(),
+                            elapsed = ?start.elapsed(),
+                            "analysed"
+                        );
+                        analysis
                     })
                     .await;
                     match computed {
@@ -100,8 +114,10 @@ impl Document {
             uri.clone(),
             self.version,
             self.snapshot.path.clone(),
+            Arc::from(self.rope.to_string()),
             self.rope.clone(),
             config,
+            Arc::clone(&self.snapshot.cache),
         ));
     }
 }
@@ -139,8 +155,10 @@ impl Documents {
             uri.clone(),
             version,
             path,
+            Arc::from(text),
             rope.clone(),
             config,
+            Arc::new(ValidationCache::new()),
         ));
         self.docs.insert(
             uri,
@@ -157,6 +175,11 @@ impl Documents {
 
     pub fn close(&mut self, uri: &Uri) -> bool {
         self.docs.remove(uri).is_some()
+    }
+
+    /// The open documents.
+    pub fn uris(&self) -> Vec<Uri> {
+        self.docs.keys().cloned().collect()
     }
 
     pub fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {

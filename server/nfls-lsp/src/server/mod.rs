@@ -37,6 +37,13 @@ use self::settings::{DiagnosticsMode, Settings};
 
 /// Runs the server on stdin/stdout until the client says `exit` (or closes the stream).
 pub async fn run() {
+    // Build the schema validation plan while the client starts up, off the request path, so
+    // that the first diagnostics do not pay for it. Validators compile per node kind as
+    // documents need them: compiling every kind up front would take longer than a first
+    // document needs and hold memory for kinds it never uses.
+    std::thread::spawn(|| {
+        nfls_schema::SchemaSet::embedded().prepare();
+    });
     let stdin = framing::filtered(tokio::io::stdin());
     let stdout = tokio::io::stdout();
     let test_hooks =
@@ -151,17 +158,26 @@ impl Backend {
     /// Publishes the diagnostics of `uri` after a short pause, unless a newer version arrives
     /// first (then that version's task does it).
     fn schedule_diagnostics(&self, uri: Uri) {
+        self.publish_diagnostics_after(uri, true);
+    }
+
+    /// Publishes the diagnostics of `uri`; after the configured pause when `debounce` (a
+    /// change: more keystrokes may follow), else as soon as they are computed (an open).
+    fn publish_diagnostics_after(&self, uri: Uri, debounce: bool) {
         let push = self.pushes_diagnostics();
         let announce = self.client_info().document_kind;
         if !push && !announce {
             return;
         }
-        let debounce = self
-            .state
-            .settings
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .debounce_ms;
+        let debounce = if debounce {
+            self.state
+                .settings
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .debounce_ms
+        } else {
+            0
+        };
         let client = self.client.clone();
         let state = Arc::clone(&self.state);
         let encoding = self.client_info().encoding;
@@ -215,7 +231,14 @@ impl Backend {
                 client: client.clone(),
                 state: Arc::clone(&state),
             };
+            let start = std::time::Instant::now();
             let diagnostics = backend.diagnostics_of(&snapshot, &analysis, encoding);
+            tracing::debug!(
+                version = snapshot.version,
+                count = diagnostics.len(),
+                elapsed = ?start.elapsed(),
+                "diagnostics converted"
+            );
             client
                 .publish_diagnostics(task_uri, diagnostics, Some(snapshot.version))
                 .await;
@@ -248,25 +271,44 @@ impl Backend {
         });
     }
 
-    /// Applies new settings: problems go to the user, every open document is re-analysed.
+    /// Applies new settings: problems go to the user; open documents are re-analysed when the
+    /// file associations changed, and re-published when the diagnostics mode did.
     fn apply_settings(&self, value: &Value) {
         let (settings, mut problems) = Settings::from_json(value);
         let (config, glob_problems) = settings.analysis_config();
         problems.extend(glob_problems);
         tracing::info!(?settings, "settings applied");
+        let (files_changed, mode_changed) = {
+            let old = self
+                .state
+                .settings
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            (
+                old.files != settings.files,
+                old.diagnostics_mode != settings.diagnostics_mode,
+            )
+        };
         *self
             .state
             .settings
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
-        *self
-            .state
-            .analysis_config
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::clone(&config);
-        let snapshots = self.documents().reconfigure(&config);
-        for snapshot in snapshots {
-            self.schedule_diagnostics(snapshot.uri.clone());
+        if files_changed {
+            *self
+                .state
+                .analysis_config
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::clone(&config);
+            let snapshots = self.documents().reconfigure(&config);
+            for snapshot in snapshots {
+                self.schedule_diagnostics(snapshot.uri.clone());
+            }
+        } else if mode_changed {
+            let uris = self.documents().uris();
+            for uri in uris {
+                self.schedule_diagnostics(uri);
+            }
         }
         if !problems.is_empty() {
             let client = self.client.clone();
@@ -584,11 +626,6 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _params: InitializedParams) {
         guard_notification("initialized", || self.fetch_configuration());
-        // Compile the schema validators now, off the request path, so that the first
-        // diagnostics do not pay for it.
-        tokio::task::spawn_blocking(|| {
-            nfls_schema::SchemaSet::embedded().warm_up(nfls_schema::DocumentKind::Template)
-        });
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
@@ -620,7 +657,7 @@ impl LanguageServer for Backend {
                 &document.text,
                 config,
             );
-            self.schedule_diagnostics(document.uri);
+            self.publish_diagnostics_after(document.uri, false);
         });
     }
 

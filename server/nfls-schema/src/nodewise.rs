@@ -1,0 +1,857 @@
+//! Node-wise schema validation: the document is checked one unit (workflow node, trigger, rich
+//! input) at a time, each against its own kind's definition, and a unit whose text did not
+//! change since the last check reuses its result.
+//!
+//! The document schemas pick a unit's definition with `if {kind: const K} then {$ref: …}` chains
+//! ("dispatchers"). Compiling a whole document schema compiles every kind's definition once per
+//! dispatcher that reaches it (a template reaches the release-flow, preview-template and
+//! preview-blueprint kind sets through its `Pipeline` and `PreviewBlueprint` nodes): about
+//! 80 ms and 26 MB for a template. So validation runs on a copy of the schemas in which
+//! every dispatcher accepts anything, plus one definition per (dispatcher, kind): the
+//! dispatcher's own keywords (the envelope: which kinds may stand there, `ref`, `condition`, …)
+//! and that kind's definition. A document is checked as a tree of units: its own fields with
+//! its nodes left out (`null`), then each node with the nodes nested in it left out, and so
+//! on. Each unit's validator compiles on first use; a [`ValidationCache`] keeps each unit's
+//! errors by its text, so a keystroke re-validates only the unit it touched.
+//!
+//! Where the nested units are (slots) comes from the schemas: every path from a unit's
+//! definition to a `$ref` to a dispatcher, such as `spec/steps/[]` of a `Workflow` node.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use jsonschema::{ValidationError, Validator};
+use nfls_syntax::{NodeId, NodeKind, Value};
+use serde_json::{Value as Json, json};
+
+use crate::SchemaSet;
+use crate::classify::DocumentKind;
+
+/// Keywords that only describe (hover and completion read them from the original schemas);
+/// the validation copy leaves them out to save memory.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "examples",
+    "default",
+    "$comment",
+    "deprecated",
+];
+
+/// Keywords whose value is a map from names to schemas (the names are data, not keywords).
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+
+/// Keywords whose value is data, never a schema.
+const LITERALS: &[&str] = &["enum", "const", "required", "dependentRequired"];
+
+/// How many units the start-up warm-up compiles together.
+const WARM_UP_BATCH: usize = 8;
+
+/// Schemas nest only so far; a `$ref` cycle that never reaches a dispatcher stops here.
+const MAX_SLOT_DEPTH: usize = 64;
+
+/// The validation copy of the schemas, the units and where they nest.
+pub(crate) struct Plan {
+    registry: jsonschema::Registry<'static>,
+    dispatchers: Vec<Dispatcher>,
+    units: Vec<Unit>,
+    /// The unit of each document kind's top level.
+    roots: HashMap<DocumentKind, usize>,
+}
+
+/// A definition that picks a unit's definition by one property (`kind`).
+struct Dispatcher {
+    property: String,
+    /// Kind → unit.
+    kinds: HashMap<String, usize>,
+    /// The unit for a value whose kind is missing, not a string, or not one of `kinds`: only
+    /// the envelope, which then reports the problem with `kind`.
+    envelope: usize,
+}
+
+struct Unit {
+    /// The unit's definition in the validation registry.
+    uri: String,
+    slots: Vec<Slot>,
+    /// The validator that holds this unit (shared by the units compiled together).
+    validator: OnceLock<Arc<Result<Validator, String>>>,
+    /// Some thread is compiling this unit (or has): others wait for `validator`.
+    claimed: AtomicBool,
+}
+
+/// A place inside a unit where a nested unit stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Slot {
+    path: Vec<Step>,
+    dispatcher: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    AnyKey,
+    AnyIndex,
+}
+
+/// Where a dispatcher is: (document `$id`, JSON pointer of the definition).
+type Place = (String, String);
+
+impl Plan {
+    pub(crate) fn build(set: &SchemaSet) -> Result<Plan, String> {
+        // 1. Find the dispatchers.
+        let mut places: Vec<Place> = Vec::new();
+        let mut found: Vec<(String, Vec<(String, String)>)> = Vec::new();
+        let mut ids: Vec<&String> = set.documents.keys().collect();
+        ids.sort();
+        for id in &ids {
+            let Some(defs) = set.documents[*id].get("$defs").and_then(Json::as_object) else {
+                continue;
+            };
+            for (name, definition) in defs {
+                if let Some((property, kinds)) = dispatch_of(definition) {
+                    places.push(((*id).clone(), format!("/$defs/{}", escape(name))));
+                    found.push((property, kinds));
+                }
+            }
+        }
+        // 2. The validation copies: dispatchers accept anything; each (dispatcher, kind) and
+        //    each dispatcher's bare envelope gets a definition of its own.
+        let mut copies: HashMap<String, Json> = set
+            .documents
+            .iter()
+            .map(|(id, document)| (id.clone(), strip_annotations(document)))
+            .collect();
+        let mut units: Vec<Unit> = Vec::new();
+        let mut dispatchers = Vec::new();
+        let mut pending_slots: Vec<(usize, Option<(String, String)>)> = Vec::new();
+        for ((id, pointer), (property, kinds)) in places.iter().zip(found) {
+            let name = unescape(pointer.trim_start_matches("/$defs/"));
+            let copy = copies
+                .get_mut(id)
+                .ok_or("a dispatcher's document vanished")?;
+            let defs = copy
+                .get_mut("$defs")
+                .and_then(Json::as_object_mut)
+                .ok_or("a dispatcher's `$defs` vanished")?;
+            let original = defs
+                .insert(name.clone(), Json::Bool(true))
+                .unwrap_or_default();
+            let envelope = envelope_of(&original);
+            let envelope_name = format!("{name}@");
+            defs.insert(envelope_name.clone(), envelope.clone());
+            let envelope_unit = units.len();
+            units.push(Unit::new(format!("{id}#/$defs/{}", escape(&envelope_name))));
+            pending_slots.push((envelope_unit, None));
+            let mut by_kind = HashMap::new();
+            for (kind, target) in kinds {
+                let mut definition = envelope.clone();
+                if let Some(object) = definition.as_object_mut() {
+                    let all = object
+                        .entry("allOf")
+                        .or_insert_with(|| Json::Array(Vec::new()));
+                    if let Some(all) = all.as_array_mut() {
+                        all.push(json!({ "$ref": target }));
+                    }
+                }
+                let unit_name = format!("{name}@{kind}");
+                defs.insert(unit_name.clone(), definition);
+                let unit = units.len();
+                units.push(Unit::new(format!("{id}#/$defs/{}", escape(&unit_name))));
+                pending_slots.push((unit, Some((id.clone(), target))));
+                by_kind.insert(kind, unit);
+            }
+            dispatchers.push(Dispatcher {
+                property,
+                kinds: by_kind,
+                envelope: envelope_unit,
+            });
+        }
+        // 3. The document roots.
+        let mut roots = HashMap::new();
+        for kind in DocumentKind::ALL {
+            let Some(id) = set.ids.get(crate::file_of(kind)) else {
+                continue;
+            };
+            let unit = units.len();
+            units.push(Unit::new(id.clone()));
+            pending_slots.push((unit, Some((id.clone(), String::new()))));
+            roots.insert(kind, unit);
+        }
+        // 4. Where units nest, read from the original schemas.
+        let walker = SlotWalker {
+            set,
+            dispatchers: &places,
+        };
+        for (unit, start) in pending_slots {
+            if let Some((base, reference)) = start {
+                let mut slots = Vec::new();
+                walker.walk_ref(
+                    &base,
+                    &reference,
+                    &mut Vec::new(),
+                    &mut Vec::new(),
+                    &mut slots,
+                );
+                slots.dedup();
+                units[unit].slots = slots;
+            }
+        }
+        let resources = copies
+            .into_iter()
+            .map(|(id, document)| (id, jsonschema::Resource::from_contents(document)));
+        let registry = jsonschema::Registry::new()
+            .extend(resources)
+            .and_then(|builder| builder.prepare())
+            .map_err(|err| err.to_string())?;
+        Ok(Plan {
+            registry,
+            dispatchers,
+            units,
+            roots,
+        })
+    }
+
+    /// The validator holding `unit`. Compiles it (alone) if no check asked for it before.
+    fn validator(&self, unit: usize) -> Result<&Validator, &str> {
+        self.compile(&[unit]);
+        match self.units[unit]
+            .validator
+            .get()
+            .map(|shared| shared.as_ref())
+        {
+            Some(Ok(validator)) => Ok(validator),
+            Some(Err(message)) => Err(message),
+            None => Err("the unit was not compiled"),
+        }
+    }
+
+    /// Compiles those of `units` that no one compiles yet, together in one validator: a wrapper
+    /// object with one property per unit (its index) whose schema is the unit's definition, so
+    /// that patterns and shared definitions compile once per batch. A unit's instance is then
+    /// `{"<index>": value}` and its errors' paths start with `/<index>`. Units another thread
+    /// is compiling (the start-up warm-up, another document) are waited for, not compiled
+    /// twice; the two batches run side by side.
+    fn compile(&self, units: &[usize]) {
+        let mut mine: Vec<usize> = units
+            .iter()
+            .copied()
+            .filter(|&unit| !self.units[unit].claimed.swap(true, Ordering::AcqRel))
+            .collect();
+        mine.sort_unstable();
+        mine.dedup();
+        if !mine.is_empty() {
+            let properties: serde_json::Map<String, Json> = mine
+                .iter()
+                .map(|&unit| (unit.to_string(), json!({ "$ref": self.units[unit].uri })))
+                .collect();
+            // A unit claimed here must get a result, or its waiters would wait forever.
+            let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .with_registry(&self.registry)
+                    .build(&json!({ "properties": properties }))
+                    .map_err(|err| err.to_string())
+            }))
+            .unwrap_or_else(|_| Err("compiling the schema failed unexpectedly".to_owned()));
+            let shared = Arc::new(built);
+            for &unit in &mine {
+                let _ = self.units[unit].validator.set(Arc::clone(&shared));
+            }
+        }
+        for &unit in units {
+            self.units[unit].validator.wait();
+        }
+    }
+
+    /// Compiles, in one batch, the validators of a document of `kind`: its top level and the
+    /// units of the dispatchers it holds directly (its node kinds, teardown nodes, triggers);
+    /// with `nested`, also every dispatcher those reach (release flows inside `Pipeline`
+    /// nodes, …).
+    pub(crate) fn warm_up(&self, kind: DocumentKind, nested: bool) {
+        let Some(&root) = self.roots.get(&kind) else {
+            return;
+        };
+        let mut reachable = vec![root];
+        let mut seen_dispatchers = HashSet::new();
+        let mut i = 0;
+        while i < reachable.len() {
+            if i > 0 && !nested {
+                break;
+            }
+            for slot in &self.units[reachable[i]].slots {
+                if seen_dispatchers.insert(slot.dispatcher) {
+                    let dispatcher = &self.dispatchers[slot.dispatcher];
+                    reachable.push(dispatcher.envelope);
+                    let mut kinds: Vec<_> = dispatcher.kinds.iter().collect();
+                    kinds.sort();
+                    reachable.extend(kinds.into_iter().map(|(_, unit)| *unit));
+                }
+            }
+            i += 1;
+        }
+        // Small batches, so that a document opened meanwhile compiles what it needs beside
+        // the warm-up instead of waiting for all of it.
+        for batch in reachable.chunks(WARM_UP_BATCH) {
+            self.compile(batch);
+        }
+    }
+
+    /// Splits the document into units, validates those the cache does not know, and returns
+    /// every unit with its errors (paths relative to the unit).
+    pub(crate) fn check<'t>(
+        &self,
+        root: Value<'t>,
+        kind: DocumentKind,
+        cache: &ValidationCache,
+    ) -> Vec<Checked<'t>> {
+        let Some(&root_unit) = self.roots.get(&kind) else {
+            return Vec::new();
+        };
+        let jobs = self.units_of(root, root_unit);
+        let text = root.tree().text().as_bytes();
+        let keys: Vec<CacheKey> = jobs.iter().map(|job| CacheKey::of(job, text)).collect();
+        let mut results: Vec<Option<Outcome>> = {
+            let entries = cache.lock();
+            keys.iter().map(|key| entries.get(key).cloned()).collect()
+        };
+        let misses: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
+        let needed: Vec<usize> = misses.iter().map(|&i| jobs[i].unit).collect();
+        self.compile(&needed);
+        cache.validated.fetch_add(misses.len(), Ordering::Relaxed);
+        let computed = self.validate_all(&jobs, &misses);
+        for (i, outcome) in misses.iter().zip(computed) {
+            results[*i] = Some(outcome);
+        }
+        let results: Vec<Outcome> = results.into_iter().map(Option::unwrap_or_default).collect();
+        {
+            // Keep only what this version uses: the cache follows one document.
+            let mut entries = cache.lock();
+            entries.clear();
+            entries.extend(keys.into_iter().zip(results.iter().cloned()));
+        }
+        jobs.into_iter()
+            .zip(results)
+            .map(|(job, outcome)| Checked {
+                value: job.value,
+                prefix: path_prefix_len(job.unit),
+                outcome,
+            })
+            .collect()
+    }
+
+    /// The units of the document, parents before children, each with its nested units' ids.
+    fn units_of<'t>(&self, root: Value<'t>, root_unit: usize) -> Vec<Job<'t>> {
+        let mut jobs = vec![Job {
+            unit: root_unit,
+            value: root,
+            holes: Vec::new(),
+        }];
+        let mut i = 0;
+        while i < jobs.len() {
+            let (unit, value) = (jobs[i].unit, jobs[i].value);
+            let mut children = Vec::new();
+            for slot in &self.units[unit].slots {
+                let dispatcher = &self.dispatchers[slot.dispatcher];
+                for child in matches(value, &slot.path) {
+                    if child.kind() == NodeKind::Error {
+                        continue;
+                    }
+                    let unit = child
+                        .as_object()
+                        .and_then(|object| object.get(&dispatcher.property))
+                        .and_then(Value::as_str)
+                        .and_then(|kind| dispatcher.kinds.get(kind))
+                        .copied()
+                        .unwrap_or(dispatcher.envelope);
+                    children.push(Job {
+                        unit,
+                        value: child,
+                        holes: Vec::new(),
+                    });
+                }
+            }
+            let mut holes: Vec<NodeId> = children.iter().map(|job| job.value.id()).collect();
+            holes.sort();
+            holes.dedup();
+            jobs[i].holes = holes;
+            jobs.extend(children);
+            i += 1;
+        }
+        jobs
+    }
+
+    /// Validates the units at `which`, in parallel when there are many.
+    fn validate_all(&self, jobs: &[Job<'_>], which: &[usize]) -> Vec<Outcome> {
+        const PER_THREAD: usize = 64;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(4)
+            .min(which.len().div_ceil(PER_THREAD))
+            .max(1);
+        if threads == 1 {
+            return which.iter().map(|&i| self.validate(&jobs[i])).collect();
+        }
+        let chunk = which.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = which
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|&i| self.validate(&jobs[i]))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    }
+
+    fn validate(&self, job: &Job<'_>) -> Outcome {
+        let validator = match self.validator(job.unit) {
+            Ok(validator) => validator,
+            Err(message) => return Outcome::Unavailable(Arc::from(message)),
+        };
+        let mut wrapper = serde_json::Map::with_capacity(1);
+        wrapper.insert(
+            job.unit.to_string(),
+            job.value.to_json_with_holes(&job.holes),
+        );
+        let instance = Json::Object(wrapper);
+        if validator.is_valid(&instance) {
+            return Outcome::Valid;
+        }
+        let errors: Vec<ValidationError<'static>> = validator
+            .iter_errors(&instance)
+            .map(ValidationError::to_owned)
+            .collect();
+        Outcome::Errors(Arc::new(errors))
+    }
+}
+
+/// The length of the prefix (`/<index>`) that a unit's error paths carry.
+pub(crate) fn path_prefix_len(unit: usize) -> usize {
+    1 + unit.to_string().len()
+}
+
+impl Unit {
+    fn new(uri: String) -> Unit {
+        Unit {
+            uri,
+            slots: Vec::new(),
+            validator: OnceLock::new(),
+            claimed: AtomicBool::new(false),
+        }
+    }
+}
+
+/// One unit to validate.
+struct Job<'t> {
+    unit: usize,
+    value: Value<'t>,
+    /// The nested units, left out (`null`) when this one is validated.
+    holes: Vec<NodeId>,
+}
+
+/// One unit of a document and what validating it found.
+pub(crate) struct Checked<'t> {
+    pub value: Value<'t>,
+    /// The length of the prefix of the errors' instance paths (see [`Plan::compile`]).
+    pub prefix: usize,
+    pub outcome: Outcome,
+}
+
+/// What validating one unit found (paths relative to the unit).
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Outcome {
+    #[default]
+    Valid,
+    Errors(Arc<Vec<ValidationError<'static>>>),
+    /// The unit's validator did not compile (a bug in our schemas; reported, never a panic).
+    Unavailable(Arc<str>),
+}
+
+/// Validation results of one document's units from its last check, by unit text. Give each
+/// open document its own: a check keeps only the entries its own units use.
+#[derive(Debug, Default)]
+pub struct ValidationCache {
+    entries: Mutex<HashMap<CacheKey, Outcome>>,
+    /// Units validated (not found in the cache) over the cache's life, for tests and logs.
+    validated: std::sync::atomic::AtomicUsize,
+}
+
+impl ValidationCache {
+    pub fn new() -> ValidationCache {
+        ValidationCache::default()
+    }
+
+    /// How many units were validated, not taken from the cache, over the cache's life.
+    pub fn validated_units(&self) -> usize {
+        self.validated.load(Ordering::Relaxed)
+    }
+
+    /// How many units the cache holds.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CacheKey, Outcome>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A unit's identity for the cache: its definition, and a hash and the length of its text
+/// without the nested units (which are `null` in what was validated).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct CacheKey {
+    unit: usize,
+    length: usize,
+    hash: u64,
+}
+
+impl CacheKey {
+    fn of(job: &Job<'_>, text: &[u8]) -> CacheKey {
+        let range = job.value.range();
+        let tree = job.value.tree();
+        let mut hasher = std::hash::DefaultHasher::new();
+        let mut at = range.start as usize;
+        let mut length = 0;
+        for hole in &job.holes {
+            let hole = tree.value(*hole).range();
+            let part = &text[at..hole.start as usize];
+            part.hash(&mut hasher);
+            length += part.len();
+            at = hole.end as usize;
+        }
+        let part = &text[at..range.end as usize];
+        part.hash(&mut hasher);
+        length += part.len();
+        CacheKey {
+            unit: job.unit,
+            length,
+            hash: hasher.finish(),
+        }
+    }
+}
+
+/// The values at `path` below `value` (`*`/`[]` steps match every member/element; a repeated
+/// key matches each occurrence).
+fn matches<'t>(value: Value<'t>, path: &[Step]) -> Vec<Value<'t>> {
+    let mut current = vec![value];
+    for step in path {
+        let mut next = Vec::new();
+        for value in current {
+            match step {
+                Step::Key(key) => {
+                    if let Some(object) = value.as_object() {
+                        next.extend(
+                            object
+                                .members()
+                                .filter(|member| member.key() == key)
+                                .filter_map(|member| member.value()),
+                        );
+                    }
+                }
+                Step::AnyKey => {
+                    if let Some(object) = value.as_object() {
+                        next.extend(object.members().filter_map(|member| member.value()));
+                    }
+                }
+                Step::AnyIndex => {
+                    if let Some(array) = value.as_array() {
+                        next.extend(array.elements());
+                    }
+                }
+            }
+        }
+        current = next;
+        if current.is_empty() {
+            break;
+        }
+    }
+    current
+}
+
+/// A definition of the form `{allOf: [{if: {properties: {P: {const: K}}}, then: {$ref: R}},
+/// …]}`: the property P and each (K, R).
+fn dispatch_of(definition: &Json) -> Option<(String, Vec<(String, String)>)> {
+    let all = definition.get("allOf")?.as_array()?;
+    let mut property: Option<String> = None;
+    let mut kinds = Vec::new();
+    for entry in all {
+        let Some((name, kind, target)) = dispatch_entry(entry) else {
+            continue;
+        };
+        if property.as_deref().is_some_and(|known| known != name) {
+            return None;
+        }
+        property = Some(name.to_owned());
+        kinds.push((kind.to_owned(), target.to_owned()));
+    }
+    Some((property?, kinds))
+}
+
+fn dispatch_entry(entry: &Json) -> Option<(&str, &str, &str)> {
+    let condition = entry.get("if")?.get("properties")?.as_object()?;
+    if condition.len() != 1 {
+        return None;
+    }
+    let (name, test) = condition.iter().next()?;
+    let kind = test.get("const")?.as_str()?;
+    let target = entry.get("then")?.get("$ref")?.as_str()?;
+    Some((name, kind, target))
+}
+
+/// A dispatcher without its dispatch: what every unit it picks must also satisfy.
+fn envelope_of(dispatcher: &Json) -> Json {
+    let mut envelope = dispatcher.clone();
+    if let Some(object) = envelope.as_object_mut() {
+        if let Some(all) = object.get_mut("allOf").and_then(Json::as_array_mut) {
+            all.retain(|entry| dispatch_entry(entry).is_none());
+        }
+        if object
+            .get("allOf")
+            .and_then(Json::as_array)
+            .is_some_and(Vec::is_empty)
+        {
+            object.shift_remove("allOf");
+        }
+    }
+    envelope
+}
+
+/// A copy of a schema without its annotation keywords.
+fn strip_annotations(schema: &Json) -> Json {
+    match schema {
+        Json::Object(object) => Json::Object(
+            object
+                .iter()
+                .filter(|(key, _)| {
+                    !ANNOTATIONS.contains(&key.as_str()) && !key.starts_with("x-nfls-")
+                })
+                .map(|(key, value)| {
+                    let value = if SCHEMA_MAPS.contains(&key.as_str()) {
+                        match value {
+                            Json::Object(map) => Json::Object(
+                                map.iter()
+                                    .map(|(name, schema)| (name.clone(), strip_annotations(schema)))
+                                    .collect(),
+                            ),
+                            other => other.clone(),
+                        }
+                    } else if LITERALS.contains(&key.as_str()) {
+                        value.clone()
+                    } else {
+                        strip_annotations(value)
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.iter().map(strip_annotations).collect()),
+        other => other.clone(),
+    }
+}
+
+/// JSON-pointer escaping of one reference token.
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Walks the original schemas from a unit's definition to every `$ref` to a dispatcher.
+struct SlotWalker<'s> {
+    set: &'s SchemaSet,
+    dispatchers: &'s [Place],
+}
+
+impl SlotWalker<'_> {
+    fn walk_ref(
+        &self,
+        base: &str,
+        reference: &str,
+        path: &mut Vec<Step>,
+        stack: &mut Vec<Place>,
+        out: &mut Vec<Slot>,
+    ) {
+        let Some((place, schema)) = self.resolve(base, reference) else {
+            return;
+        };
+        if let Some(dispatcher) = self.dispatchers.iter().position(|known| *known == place) {
+            out.push(Slot {
+                path: path.clone(),
+                dispatcher,
+            });
+            return;
+        }
+        if stack.len() >= MAX_SLOT_DEPTH || stack.contains(&place) {
+            return;
+        }
+        stack.push(place);
+        let base = stack.last().map(|(id, _)| id.clone()).unwrap_or_default();
+        self.walk(&base, schema, path, stack, out);
+        stack.pop();
+    }
+
+    fn walk(
+        &self,
+        base: &str,
+        schema: &Json,
+        path: &mut Vec<Step>,
+        stack: &mut Vec<Place>,
+        out: &mut Vec<Slot>,
+    ) {
+        let Some(object) = schema.as_object() else {
+            return;
+        };
+        if let Some(reference) = object.get("$ref").and_then(Json::as_str) {
+            self.walk_ref(base, reference, path, stack, out);
+        }
+        if let Some(properties) = object.get("properties").and_then(Json::as_object) {
+            for (key, schema) in properties {
+                path.push(Step::Key(key.clone()));
+                self.walk(base, schema, path, stack, out);
+                path.pop();
+            }
+        }
+        for keyword in ["additionalProperties", "patternProperties"] {
+            let Some(value) = object.get(keyword) else {
+                continue;
+            };
+            let schemas: Vec<&Json> = if keyword == "patternProperties" {
+                value
+                    .as_object()
+                    .map(|map| map.values().collect())
+                    .unwrap_or_default()
+            } else {
+                vec![value]
+            };
+            for schema in schemas {
+                path.push(Step::AnyKey);
+                self.walk(base, schema, path, stack, out);
+                path.pop();
+            }
+        }
+        if let Some(items) = object.get("items") {
+            path.push(Step::AnyIndex);
+            self.walk(base, items, path, stack, out);
+            path.pop();
+        }
+        for keyword in ["allOf", "anyOf", "oneOf"] {
+            for schema in object
+                .get(keyword)
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                self.walk(base, schema, path, stack, out);
+            }
+        }
+        for keyword in ["then", "else"] {
+            if let Some(schema) = object.get(keyword) {
+                self.walk(base, schema, path, stack, out);
+            }
+        }
+    }
+
+    /// A `$ref` from the document `base`: its place and schema.
+    fn resolve<'s>(&'s self, base: &str, reference: &str) -> Option<(Place, &'s Json)> {
+        let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let id = if target.is_empty() {
+            base.to_owned()
+        } else if target.contains("://") || target.starts_with("urn:") {
+            target.to_owned()
+        } else {
+            let file = target.rsplit('/').next().unwrap_or(target);
+            self.set.ids.get(file)?.clone()
+        };
+        let document = self.set.documents.get(&id)?;
+        let pointer = crate::percent_decode(fragment);
+        let schema = if pointer.is_empty() {
+            document
+        } else {
+            document.pointer(&pointer)?
+        };
+        Some(((id, pointer), schema))
+    }
+}
+
+#[cfg(test)]
+impl Plan {
+    /// Every unit's slots, as `unit: path -> dispatcher` lines (schema file and definition, no
+    /// base URL), sorted, for tests.
+    pub(crate) fn describe_slots(&self) -> Vec<String> {
+        let short = |uri: &str| {
+            uri.rsplit_once("/schemas/")
+                .map_or(uri, |(_, tail)| tail)
+                .to_owned()
+        };
+        let mut out = Vec::new();
+        for unit in &self.units {
+            for slot in &unit.slots {
+                let path: Vec<String> = slot
+                    .path
+                    .iter()
+                    .map(|step| match step {
+                        Step::Key(key) => key.clone(),
+                        Step::AnyKey => "*".to_owned(),
+                        Step::AnyIndex => "[]".to_owned(),
+                    })
+                    .collect();
+                let dispatcher = &self.units[self.dispatchers[slot.dispatcher].envelope].uri;
+                out.push(format!(
+                    "{}: {} -> {}",
+                    short(&unit.uri),
+                    path.join("/"),
+                    short(dispatcher).trim_end_matches('@')
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Compiles every unit; returns those that failed, with the message.
+    pub(crate) fn compile_everything(&self) -> Vec<(String, String)> {
+        let all: Vec<usize> = (0..self.units.len()).collect();
+        self.compile(&all);
+        self.units
+            .iter()
+            .filter_map(
+                |unit| match unit.validator.get().map(|shared| shared.as_ref()) {
+                    Some(Ok(_)) => None,
+                    Some(Err(message)) => Some((unit.uri.clone(), message.clone())),
+                    None => Some((unit.uri.clone(), "not compiled".to_owned())),
+                },
+            )
+            .collect()
+    }
+
+    pub(crate) fn unit_count(&self) -> usize {
+        self.units.len()
+    }
+}
