@@ -7,7 +7,7 @@ import { needsRestart, rewriteConfigurationResults, serverSettings } from '../sr
 // What `workspace.getConfiguration().get('northflank')` returns with every setting at its default.
 const DEFAULTS = {
   files: {},
-  diagnostics: { mode: 'auto', debounceMs: 25 },
+  diagnostics: { mode: 'auto', debounceMs: 10 },
   api: { baseUrl: '', teamId: '', tokenFile: '' },
   server: { path: '' },
   trace: { server: 'off' },
@@ -15,7 +15,7 @@ const DEFAULTS = {
 };
 
 test('defaults map to the server defaults, without client-only settings', () => {
-  assert.deepEqual(serverSettings(DEFAULTS, undefined), { diagnostics: { mode: 'auto', debounceMs: 25 } });
+  assert.deepEqual(serverSettings(DEFAULTS, undefined), { diagnostics: { mode: 'auto', debounceMs: 10 } });
 });
 
 test('every server setting is passed on', () => {
@@ -53,7 +53,7 @@ test('workspace/configuration answers for northflank are rewritten, others untou
   const jsonAnswer = { validate: { enable: true } };
   const out = rewriteConfigurationResults(items, [DEFAULTS, jsonAnswer, { whole: 1 }], 'secret-token');
   assert.deepEqual(out, [
-    { diagnostics: { mode: 'auto', debounceMs: 25 }, api: { token: 'secret-token' } },
+    { diagnostics: { mode: 'auto', debounceMs: 10 }, api: { token: 'secret-token' } },
     jsonAnswer,
     { whole: 1 },
   ]);

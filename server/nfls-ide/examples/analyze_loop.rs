@@ -1,25 +1,122 @@
-//! Analyses a file many times with a warm validation cache (for profiling the steady state of
-//! typing): `cargo run --release -p nfls-ide --example analyze_loop -- FILE [N]`.
+//! Times the steps of an analysis of a file, each the best of N runs, with a warm validation
+//! cache (the steady state of typing): `cargo run --release -p nfls-ide --example analyze_loop
+//! -- FILE [N]`.
 #![allow(clippy::print_stderr)]
+use std::time::{Duration, Instant};
+
+fn best<T>(n: usize, mut run: impl FnMut() -> T) -> Duration {
+    (0..n)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(run());
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .filter(|line| line.starts_with("VmRSS") || line.starts_with("VmHWM"))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn main() {
+    if std::env::var_os("MEMORY").is_some() {
+        return memory();
+    }
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "/tmp/big.json".to_owned());
     let n: usize = std::env::args()
         .nth(2)
         .and_then(|n| n.parse().ok())
-        .unwrap_or(50);
+        .unwrap_or(20);
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let config = nfls_ide::AnalysisConfig::default();
     let cache = nfls_ide::ValidationCache::new();
-    let start = std::time::Instant::now();
-    for _ in 0..n {
-        std::hint::black_box(nfls_ide::analyze_with_cache(
+    let parse = nfls_syntax::parse(&text);
+    let schemas = nfls_schema::SchemaSet::embedded();
+    let Some(classification) =
+        nfls_schema::classify(&parse.tree, Some("x.json"), &config.associations)
+    else {
+        eprintln!("{path} is not a Northflank document");
+        return;
+    };
+    let kind = classification.kind;
+    eprintln!("parse: {:?}", best(n, || nfls_syntax::parse(&text)));
+    eprintln!(
+        "classify: {:?}",
+        best(n, || nfls_schema::classify(
+            &parse.tree,
+            Some("x.json"),
+            &config.associations
+        ))
+    );
+    eprintln!(
+        "validate, cold cache: {:?}",
+        best(n, || schemas.validate(&parse.tree, kind))
+    );
+    eprintln!(
+        "validate, warm cache: {:?}",
+        best(n, || schemas.validate_with(&parse.tree, kind, &cache))
+    );
+    eprintln!(
+        "semantic model: {:?}",
+        best(n, || nfls_ide::semantic::Model::build(
+            &parse,
+            &classification
+        ))
+    );
+    let model = nfls_ide::semantic::Model::build(&parse, &classification);
+    eprintln!(
+        "semantic diagnostics: {:?}",
+        best(n, || model.diagnostics(&parse))
+    );
+    eprintln!(
+        "whole analysis, warm cache: {:?}",
+        best(n, || nfls_ide::analyze_with_cache(
             &text,
             Some("x.json"),
             &config,
-            &cache,
-        ));
-    }
-    eprintln!("{:?} per analysis", start.elapsed() / n as u32);
+            &cache
+        ))
+    );
+}
+
+/// RSS after each step of one analysis, in a fresh process.
+fn memory() {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "/tmp/big.json".to_owned());
+    eprintln!("start: {}", rss());
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    eprintln!("text read: {}", rss());
+    let schemas = nfls_schema::SchemaSet::embedded();
+    schemas.prepare();
+    eprintln!("schemas and validation plan: {}", rss());
+    let parse = nfls_syntax::parse(&text);
+    eprintln!("parsed: {}", rss());
+    let config = nfls_ide::AnalysisConfig::default();
+    let Some(classification) =
+        nfls_schema::classify(&parse.tree, Some("x.json"), &config.associations)
+    else {
+        return;
+    };
+    let cache = nfls_ide::ValidationCache::new();
+    let problems = schemas.validate_with(&parse.tree, classification.kind, &cache);
+    eprintln!("validated ({} problems): {}", problems.len(), rss());
+    let model = nfls_ide::semantic::Model::build(&parse, &classification);
+    eprintln!("semantic model: {}", rss());
+    let analysis = nfls_ide::analyze_with_cache(&text, Some("x.json"), &config, &cache);
+    eprintln!(
+        "a second whole analysis ({} diagnostics): {}",
+        analysis.diagnostics.len(),
+        rss()
+    );
+    drop((model, problems, parse));
 }

@@ -61,6 +61,8 @@ const MAX_SLOT_DEPTH: usize = 64;
 /// The validation copy of the schemas, the units and where they nest.
 pub(crate) struct Plan {
     registry: jsonschema::Registry<'static>,
+    /// Compiled patterns, shared by every batch (most kinds use the same few patterns).
+    patterns: jsonschema::PatternCache,
     dispatchers: Vec<Dispatcher>,
     units: Vec<Unit>,
     /// The unit of each document kind's top level.
@@ -213,6 +215,7 @@ impl Plan {
             .map_err(|err| err.to_string())?;
         Ok(Plan {
             registry,
+            patterns: jsonschema::PatternCache::new(),
             dispatchers,
             units,
             roots,
@@ -257,6 +260,7 @@ impl Plan {
                 jsonschema::options()
                     .with_draft(jsonschema::Draft::Draft202012)
                     .with_registry(&self.registry)
+                    .with_pattern_cache(self.patterns.clone())
                     .build(&json!({ "properties": properties }))
                     .map_err(|err| err.to_string())
             }))
@@ -269,6 +273,25 @@ impl Plan {
         for &unit in units {
             self.units[unit].validator.wait();
         }
+    }
+
+    /// Compiles `units` in two batches side by side when there are many (a first document:
+    /// compiling is most of the time its first check takes).
+    fn compile_parallel(&self, units: &[usize]) {
+        let missing: Vec<usize> = units
+            .iter()
+            .copied()
+            .filter(|&unit| self.units[unit].validator.get().is_none())
+            .collect();
+        if missing.len() < 2 * WARM_UP_BATCH {
+            self.compile(&missing);
+            return;
+        }
+        let (first, second) = missing.split_at(missing.len() / 2);
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.compile(second));
+            self.compile(first);
+        });
     }
 
     /// Compiles, in one batch, the validators of a document of `kind`: its top level and the
@@ -323,8 +346,10 @@ impl Plan {
             keys.iter().map(|key| entries.get(key).cloned()).collect()
         };
         let misses: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
-        let needed: Vec<usize> = misses.iter().map(|&i| jobs[i].unit).collect();
-        self.compile(&needed);
+        let mut needed: Vec<usize> = misses.iter().map(|&i| jobs[i].unit).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        self.compile_parallel(&needed);
         cache.validated.fetch_add(misses.len(), Ordering::Relaxed);
         let computed = self.validate_all(&jobs, &misses);
         for (i, outcome) in misses.iter().zip(computed) {

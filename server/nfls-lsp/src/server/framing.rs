@@ -11,6 +11,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream
 /// Bodies larger than this are dropped (and skipped without buffering them whole).
 const MAX_BODY: usize = 512 * 1024 * 1024;
 const MAX_HEADER: usize = 8 * 1024;
+/// The input buffer's usual size; it grows for a large message and shrinks back after it.
+const INITIAL_BUFFER: usize = 64 * 1024;
 
 /// Starts the filter on `input` and returns the stream to hand to the server.
 pub fn filtered<R>(input: R) -> DuplexStream
@@ -31,7 +33,7 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    let mut buffer: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut buffer: Vec<u8> = Vec::with_capacity(INITIAL_BUFFER);
     let mut eof = false;
     loop {
         // Find the end of a header block.
@@ -103,6 +105,10 @@ where
             tracing::warn!("dropped a message whose body is not valid JSON ({length} bytes)");
         }
         buffer.drain(..body_start + length);
+        // A large message (a whole document) grew the buffer; do not keep that memory.
+        if buffer.capacity() > 4 * INITIAL_BUFFER && buffer.len() < INITIAL_BUFFER {
+            buffer.shrink_to(INITIAL_BUFFER);
+        }
     }
 }
 

@@ -38,7 +38,7 @@ impl Default for Settings {
         Settings {
             files: Vec::new(),
             diagnostics_mode: DiagnosticsMode::Auto,
-            debounce_ms: 25,
+            debounce_ms: 10,
             api: ApiOptions::default(),
         }
     }
