@@ -559,15 +559,27 @@ impl CacheKey {
     fn of(job: &Job<'_>, text: &[u8]) -> CacheKey {
         let range = job.value.range();
         let tree = job.value.tree();
+        let mut holes: Vec<(usize, usize)> = job
+            .holes
+            .iter()
+            .map(|hole| {
+                let hole = tree.value(*hole).range();
+                (hole.start as usize, hole.end as usize)
+            })
+            .collect();
+        holes.sort_unstable();
         let mut hasher = std::hash::DefaultHasher::new();
         let mut at = range.start as usize;
         let mut length = 0;
-        for hole in &job.holes {
-            let hole = tree.value(*hole).range();
-            let part = &text[at..hole.start as usize];
+        for (start, end) in holes {
+            // Holes are disjoint children of the unit; anything else is skipped, never sliced.
+            if start < at || end > range.end as usize {
+                continue;
+            }
+            let part = &text[at..start];
             part.hash(&mut hasher);
             length += part.len();
-            at = hole.end as usize;
+            at = end;
         }
         let part = &text[at..range.end as usize];
         part.hash(&mut hasher);
