@@ -68,6 +68,18 @@ enum Choice {
     },
 }
 
+/// If the `gitops` block cannot be written into the file, nothing may be sent: say why.
+fn gitops_block_fits(target: &Target, linkable: &Linkable) -> jsonrpc::Result<()> {
+    ide_platform::gitops_edit(&target.snapshot.text, &linkable.block.to_json())
+        .map(|_| ())
+        .map_err(|e| {
+            northflank(format!(
+                "cannot write the `gitops` block into {}: {e}",
+                target.name
+            ))
+        })
+}
+
 fn virtual_uri(parts: &[&str]) -> String {
     let encoded: Vec<String> = parts
         .iter()
@@ -202,15 +214,7 @@ impl Backend {
                 )));
             }
         }
-        // If the block cannot be written into the file, nothing is sent.
-        ide_platform::gitops_edit(&target.snapshot.text, &linkable.block.to_json()).map_err(
-            |e| {
-                northflank(format!(
-                    "cannot write the `gitops` block into {}: {e}",
-                    target.name
-                ))
-            },
-        )?;
+        gitops_block_fits(&target, &linkable)?;
         let client =
             engine::client(&super::refresh::api_options(&self.state)).map_err(northflank)?;
         let choice = if let Some(id) = argument.get("templateId").and_then(Value::as_str) {
@@ -490,14 +494,7 @@ impl Backend {
                 )
             })?),
         };
-        ide_platform::gitops_edit(&target.snapshot.text, &linkable.block.to_json()).map_err(
-            |e| {
-                northflank(format!(
-                    "cannot write the `gitops` block into {}: {e}",
-                    target.name
-                ))
-            },
-        )?;
+        gitops_block_fits(&target, &linkable)?;
         // The body is the buffer's content: check it now, so a broken file fails at once.
         engine::pipeline_link_body(kind, &target.snapshot.text, &linkable.block)
             .map_err(northflank)?;
