@@ -151,6 +151,8 @@ impl Plan {
             defs.insert(envelope_name.clone(), envelope.clone());
             let envelope_unit = units.len();
             units.push(Unit::new(format!("{id}#/$defs/{}", escape(&envelope_name))));
+            // The envelope's own keywords (`kind`, `ref`, `condition`, …) never hold nested
+            // units; a kind's units are found from its definition below.
             pending_slots.push((envelope_unit, None));
             let mut by_kind = HashMap::new();
             for (kind, target) in kinds {
