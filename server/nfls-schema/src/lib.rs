@@ -153,6 +153,15 @@ impl SchemaSet {
         }
     }
 
+    /// Compiles, now and in one batch, the validators of a document of `kind`'s top level
+    /// and of the node kinds named in `kinds` that stand in it directly (the server does this
+    /// at start-up with the kinds most templates use).
+    pub fn warm_up_kinds(&self, kind: DocumentKind, kinds: &[&str]) {
+        if let Ok(plan) = self.plan() {
+            plan.warm_up_kinds(kind, kinds);
+        }
+    }
+
     pub(crate) fn plan(&self) -> Result<&nodewise::Plan, &str> {
         self.plan
             .get_or_init(|| nodewise::Plan::build(self))

@@ -277,6 +277,23 @@ impl Plan {
         }
     }
 
+    /// Compiles, in one batch, a document of `kind`'s top level and, of the dispatchers it
+    /// holds directly, the envelopes and the units of the kinds named in `kinds`.
+    pub(crate) fn warm_up_kinds(&self, kind: DocumentKind, kinds: &[&str]) {
+        let Some(&root) = self.roots.get(&kind) else {
+            return;
+        };
+        let mut units = vec![root];
+        for slot in &self.units[root].slots {
+            let dispatcher = &self.dispatchers[slot.dispatcher];
+            units.push(dispatcher.envelope);
+            units.extend(kinds.iter().filter_map(|name| dispatcher.kinds.get(*name)));
+        }
+        units.sort_unstable();
+        units.dedup();
+        self.compile(&units);
+    }
+
     /// Compiles `units` in two batches side by side when there are many (a first document:
     /// compiling is most of the time its first check takes).
     fn compile_parallel(&self, units: &[usize]) {
@@ -892,5 +909,22 @@ impl Plan {
 
     pub(crate) fn unit_count(&self) -> usize {
         self.units.len()
+    }
+
+    /// The units compiled so far (schema file and definition), sorted.
+    pub(crate) fn compiled_units(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .units
+            .iter()
+            .filter(|unit| unit.validator.get().is_some())
+            .map(|unit| {
+                unit.uri
+                    .rsplit_once("/schemas/")
+                    .map_or(unit.uri.as_str(), |(_, tail)| tail)
+                    .to_owned()
+            })
+            .collect();
+        out.sort();
+        out
     }
 }

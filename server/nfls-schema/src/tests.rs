@@ -1038,3 +1038,39 @@ fn an_edit_revalidates_only_the_unit_it_touches() {
     );
     assert_eq!(cache.len(), 22);
 }
+
+#[test]
+fn warming_up_compiles_the_top_level_and_the_named_kinds_only() {
+    let set = SchemaSet::from_files(crate::EMBEDDED.iter().map(|(name, text)| {
+        (
+            (*name).to_owned(),
+            serde_json::from_str(text).expect("embedded schemas are JSON"),
+        )
+    }));
+    set.warm_up_kinds(
+        DocumentKind::Template,
+        &["Project", "Workflow", "NoSuchKind"],
+    );
+    let plan = set.plan().expect("the plan builds");
+    assert_eq!(
+        plan.compiled_units(),
+        vec![
+            "nodes.schema.json#/$defs/teardownNode@",
+            "nodes.schema.json#/$defs/teardownNode@Workflow",
+            "template.schema.json",
+            "template.schema.json#/$defs/node@",
+            "template.schema.json#/$defs/node@Project",
+            "template.schema.json#/$defs/node@Workflow",
+        ]
+    );
+    // A document then compiles what it uses beyond them, and nothing else.
+    let parse = nfls_syntax::parse(
+        r#"{"apiVersion": "v1.2", "name": "warm", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [{"kind": "Volume", "spec": {}}]}}}"#,
+    );
+    set.validate(&parse.tree, DocumentKind::Template);
+    assert_eq!(plan.compiled_units().len(), 7);
+    assert!(
+        plan.compiled_units()
+            .contains(&"template.schema.json#/$defs/node@Volume".to_owned())
+    );
+}

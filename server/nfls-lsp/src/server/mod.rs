@@ -38,11 +38,14 @@ use self::settings::{DiagnosticsMode, Settings};
 /// Runs the server on stdin/stdout until the client says `exit` (or closes the stream).
 pub async fn run() {
     // Build the schema validation plan while the client starts up, off the request path, so
-    // that the first diagnostics do not pay for it. Validators compile per node kind as
-    // documents need them: compiling every kind up front would take longer than a first
-    // document needs and hold memory for kinds it never uses.
+    // that the first diagnostics do not pay for it, then compile the validators of the node
+    // kinds most templates use. Other kinds compile as documents need them: compiling every
+    // kind up front takes longer than a first document needs and holds memory for kinds it
+    // never uses.
     std::thread::spawn(|| {
-        nfls_schema::SchemaSet::embedded().prepare();
+        let schemas = nfls_schema::SchemaSet::embedded();
+        schemas.prepare();
+        schemas.warm_up_kinds(nfls_schema::DocumentKind::Template, COMMON_TEMPLATE_KINDS);
     });
     let stdin = framing::filtered(tokio::io::stdin());
     let stdout = tokio::io::stdout();
@@ -59,6 +62,19 @@ pub async fn run() {
     let (service, socket) = builder.finish();
     Server::new(stdin, stdout, socket).serve(service).await;
 }
+
+/// The node kinds found in at least a fifth of the real templates and release flows we have
+/// seen (the project's corpus: `Workflow` in 59 of 61 files, `Addon` 29, `SecretGroup` 28,
+/// `Project` 26, `DeploymentService` 23, `CombinedService` 17, `BuildService` 12).
+const COMMON_TEMPLATE_KINDS: &[&str] = &[
+    "Workflow",
+    "Addon",
+    "SecretGroup",
+    "Project",
+    "DeploymentService",
+    "CombinedService",
+    "BuildService",
+];
 
 /// What the client told us at `initialize`, resolved once.
 #[derive(Clone, Copy, Debug)]
