@@ -90,55 +90,12 @@ impl Repo {
     }
 }
 
-const RELEASE_FLOW: &str = r#"{
-  "apiVersion": "v1.2",
-  "triggers": [
-    {
-      "ref": "app",
-      "vcsService": "github",
-      "repoUrl": "https://github.com/acme/shop",
-      "branchRestrictions": ["main"],
-      "prRestrictions": [],
-      "pathIgnoreRules": ["docs/", "*.md"],
-      "isAllowList": false,
-      "ciIgnoreFlagsEnabled": true,
-      "ciIgnoreFlags": ["[skip ci]"]
-    },
-    {
-      "ref": "features",
-      "vcsService": "github",
-      "repoUrl": "https://github.com/acme/shop",
-      "branchRestrictions": ["feature/*"],
-      "prRestrictions": []
-    }
-  ],
-  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}},
-  "$schema": "https://api.northflank.com/v1/schemas/release-flow"
-}
-"#;
+/// Fixtures shared by the CLI and editor preview tests (`tests/fixtures/preview/`).
+const RELEASE_FLOW: &str = include_str!("../fixtures/preview/release-flow.json");
 
-const TEMPLATE: &str = r#"{
-  "apiVersion": "v1.2",
-  "name": "shop",
-  "options": {"autorun": true},
-  "gitops": {
-    "vcsService": "github",
-    "repoUrl": "https://github.com/acme/shop",
-    "branch": "main",
-    "filePath": "/northflank/template.json"
-  },
-  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}},
-  "$schema": "https://api.northflank.com/v1/schemas/template"
-}
-"#;
+const TEMPLATE: &str = include_str!("../fixtures/preview/template.json");
 
-const UNLINKED: &str = r#"{
-  "apiVersion": "v1.2",
-  "name": "scratch",
-  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}},
-  "$schema": "https://api.northflank.com/v1/schemas/template"
-}
-"#;
+const UNLINKED: &str = include_str!("../fixtures/preview/unlinked.json");
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
