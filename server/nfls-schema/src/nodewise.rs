@@ -52,8 +52,9 @@ const SCHEMA_MAPS: &[&str] = &[
 /// Keywords whose value is data, never a schema.
 const LITERALS: &[&str] = &["enum", "const", "required", "dependentRequired"];
 
-/// How many units the start-up warm-up compiles together.
-const WARM_UP_BATCH: usize = 8;
+/// How many units compile together when several batches can run side by side (a warm-up
+/// beside a first document, or a first document's units on two cores).
+const COMPILE_BATCH: usize = 8;
 
 /// Schemas nest only so far; a `$ref` cycle that never reaches a dispatcher stops here.
 const MAX_SLOT_DEPTH: usize = 64;
@@ -302,7 +303,7 @@ impl Plan {
             .copied()
             .filter(|&unit| self.units[unit].validator.get().is_none())
             .collect();
-        if missing.len() < 2 * WARM_UP_BATCH {
+        if missing.len() < 2 * COMPILE_BATCH {
             self.compile(&missing);
             return;
         }
@@ -341,7 +342,7 @@ impl Plan {
         }
         // Small batches, so that a document opened meanwhile compiles what it needs beside
         // the warm-up instead of waiting for all of it.
-        for batch in reachable.chunks(WARM_UP_BATCH) {
+        for batch in reachable.chunks(COMPILE_BATCH) {
             self.compile(batch);
         }
     }
