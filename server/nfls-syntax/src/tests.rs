@@ -1207,3 +1207,59 @@ fn fixture_markers() {
     assert_eq!(fx.offset(0), 1);
     assert_eq!(fx.range(1), r(2, 3));
 }
+
+/// The position of every offset agrees with one computed the slow way, by characters.
+#[test]
+fn line_index_positions_agree_with_counting_characters() {
+    let texts = [
+        "ab\ncd\n",
+        "a\r\nb\rc\n\r\n",
+        "漢字\n😀x\r\n\u{1F600}\u{1F600}\ré\u{301}z",
+        "\u{2028}\u{85}\n\u{10FFFF}",
+        "",
+        "no line break at all, but ünïcödé",
+    ];
+    for text in texts {
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() as u32 + 2 {
+            // The slow way: snap back to a character start, find the line among the line
+            // starts (after `\r\n`, `\n` or `\r`), clamp to the line's content.
+            let mut at = (offset as usize).min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let bytes = text.as_bytes();
+            let mut starts = vec![0];
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                        starts.push(i + 2);
+                        i += 2;
+                        continue;
+                    }
+                    b'\r' | b'\n' => starts.push(i + 1),
+                    _ => {}
+                }
+                i += 1;
+            }
+            let line = starts.iter().rposition(|&start| start <= at).unwrap_or(0);
+            let line_start = starts[line];
+            let rest = &text[line_start..];
+            let content_end = line_start + rest.find(['\n', '\r']).unwrap_or(rest.len());
+            let at = at.min(content_end);
+            let utf8 = (at - line_start) as u32;
+            let utf16 = text[line_start..at].encode_utf16().count() as u32;
+            assert_eq!(
+                index.position(offset, Encoding::Utf8),
+                Position::new(line as u32, utf8),
+                "{text:?} at {offset}"
+            );
+            assert_eq!(
+                index.position(offset, Encoding::Utf16),
+                Position::new(line as u32, utf16),
+                "{text:?} at {offset}"
+            );
+        }
+    }
+}

@@ -94,17 +94,28 @@ impl LineIndex {
     /// multi-byte character snaps back to its start, one inside a `\r\n` to the line's end.
     pub fn position(&self, offset: u32, enc: Encoding) -> Position {
         let r = &self.rope;
-        let off = (offset as usize).min(r.len_bytes());
-        let ch = r.byte_to_char(off);
-        let off = r.char_to_byte(ch);
+        let len = r.len_bytes();
+        let mut off = (offset as usize).min(len);
+        // Back to the start of the character (continuation bytes are 0b10xx_xxxx).
+        while off > 0 && off < len && r.byte(off) & 0xC0 == 0x80 {
+            off -= 1;
+        }
         let line = r.byte_to_line(off);
         let start = r.line_to_byte(line);
         let off = off.min(self.content_end(line));
         let character = match enc {
             Encoding::Utf8 => off - start,
-            Encoding::Utf16 => {
-                r.char_to_utf16_cu(r.byte_to_char(off)) - r.char_to_utf16_cu(r.line_to_char(line))
-            }
+            // Counted over the line's bytes: one unit per character, two for those outside
+            // the BMP (4-byte sequences); a line is short, the rope's own counting is not.
+            Encoding::Utf16 => r
+                .byte_slice(start..off)
+                .bytes()
+                .map(|byte| match byte {
+                    0x80..=0xBF => 0,
+                    0xF0..=0xFF => 2,
+                    _ => 1,
+                })
+                .sum(),
         };
         Position {
             line: line as u32,
