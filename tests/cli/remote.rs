@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use nfls_fake_api::{FakeApi, Fault, Route, Seed};
+use nfls_fake_api::{BackgroundFake, Fault, Route, Seed};
 use serde_json::{Value, json};
 
 use super::git_support::{TempRepo, scrubbed};
@@ -36,10 +36,7 @@ fn repo_at(rel: &str, text: &str) -> (TempRepo, PathBuf) {
     (repo, root)
 }
 
-struct Api {
-    fake: FakeApi,
-    _runtime: tokio::runtime::Runtime,
-}
+type Api = BackgroundFake;
 
 fn api(linked: bool) -> Api {
     let mut doc: Value = serde_json::from_str(FILE).unwrap();
@@ -56,20 +53,11 @@ fn api(linked: bool) -> Api {
 }
 
 fn api_with(seed: Seed) -> Api {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let seed = Seed {
+    BackgroundFake::start(Seed {
         token: Some(TOKEN.to_owned()),
         ..seed
-    };
-    let fake = runtime.block_on(FakeApi::start(seed)).unwrap();
-    Api {
-        fake,
-        _runtime: runtime,
-    }
+    })
+    .unwrap()
 }
 
 fn remote(api: Option<&Api>, root: &Path, args: &[&str]) -> Output {
@@ -273,20 +261,14 @@ fn preview_uses_the_template_linked_on_the_platform() {
     let local = format!("{}\n", serde_json::to_string_pretty(&local).unwrap());
     let (_tmp, root) = repo(&local);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
     let mut platform: Value = serde_json::from_str(FILE).unwrap();
     platform["id"] = json!("web");
     platform["options"]["autorun"] = json!(true);
-    let seed = Seed {
-        token: Some(TOKEN.to_owned()),
+    let api = api_with(Seed {
         templates: vec![platform],
         ..Seed::default()
-    };
-    let fake = runtime.block_on(FakeApi::start(seed)).unwrap();
+    });
+    let fake = &api.fake;
 
     let preview = |token: bool| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_northflank-lsp"));

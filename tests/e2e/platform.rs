@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use nfls_fake_api::{FakeApi, Fault, Route, Seed};
+use nfls_fake_api::{BackgroundFake, Fault, Route, Seed};
 use serde_json::{Value, json};
 
 use crate::support::{Options, TestServer, vscode_like_capabilities};
@@ -86,11 +86,8 @@ fn template_doc(linked: bool) -> Value {
     doc
 }
 
-/// A tokio runtime and the fake API in it; the fake stops when this is dropped.
-struct Platform {
-    fake: FakeApi,
-    _runtime: tokio::runtime::Runtime,
-}
+/// The fake API on a runtime of its own; it stops when this is dropped.
+type Platform = BackgroundFake;
 
 fn platform(templates: Vec<Value>) -> Platform {
     platform_with(Seed {
@@ -100,20 +97,11 @@ fn platform(templates: Vec<Value>) -> Platform {
 }
 
 fn platform_with(seed: Seed) -> Platform {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let seed = Seed {
+    BackgroundFake::start(Seed {
         token: Some(TOKEN.to_owned()),
         ..seed
-    };
-    let fake = runtime.block_on(FakeApi::start(seed)).unwrap();
-    Platform {
-        fake,
-        _runtime: runtime,
-    }
+    })
+    .unwrap()
 }
 
 fn start(api: Option<&Platform>, home: &Path, extra_env: &[(&str, &str)]) -> TestServer {

@@ -62,6 +62,30 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A fake with a runtime of its own, for tests that are not async: it serves in the
+/// background until dropped.
+#[derive(Debug)]
+pub struct BackgroundFake {
+    /// Declared before the runtime, so the fake stops before its runtime does.
+    pub fake: FakeApi,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl BackgroundFake {
+    /// Starts a fake on a free loopback port, on a one-thread runtime made for it.
+    pub fn start(seed: Seed) -> std::io::Result<BackgroundFake> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()?;
+        let fake = runtime.block_on(FakeApi::start(seed))?;
+        Ok(BackgroundFake {
+            fake,
+            _runtime: runtime,
+        })
+    }
+}
+
 /// A running fake. Stops when dropped (or on [`FakeApi::shutdown`]).
 pub struct FakeApi {
     addr: SocketAddr,
