@@ -7,8 +7,8 @@
 //! p50/p95/max of completion and hover at every expression name in the document (divan reports
 //! medians, the requirement is a p95).
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
@@ -28,7 +28,7 @@ struct Input {
 }
 
 static INPUT: LazyLock<Input> = LazyLock::new(|| {
-    let text = generated().unwrap_or_else(synthetic);
+    let text = common::generated().unwrap_or_else(synthetic);
     let analysis = analyze(&text, Some("northflank.json"), &AnalysisConfig::default());
     let mut cursors: Vec<u32> = analysis
         .semantic
@@ -40,23 +40,6 @@ static INPUT: LazyLock<Input> = LazyLock::new(|| {
     cursors.sort_unstable();
     Input { analysis, cursors }
 });
-
-fn generated() -> Option<String> {
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/gen_template.py");
-    if !script.is_file() {
-        return None;
-    }
-    let output = Command::new("python3")
-        .arg(script)
-        .args(["--nodes", "800"])
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8(output.stdout).ok())?
-}
 
 /// About 1 MB of workflow steps that reference each other.
 fn synthetic() -> String {

@@ -5,8 +5,8 @@
 //! repository, otherwise a template of a similar shape generated here. Run with
 //! `cargo bench -p nfls-ide --bench structure`.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+
 use std::sync::LazyLock;
 
 use nfls_ide::types::FormatOptions;
@@ -24,7 +24,7 @@ struct Input {
 }
 
 static INPUT: LazyLock<Input> = LazyLock::new(|| {
-    let text = generated().unwrap_or_else(synthetic);
+    let text = common::generated().unwrap_or_else(synthetic);
     let analysis = analyze(&text, Some("northflank.json"), &AnalysisConfig::default());
     let minified = analyze(
         &minify(&text),
@@ -37,23 +37,6 @@ static INPUT: LazyLock<Input> = LazyLock::new(|| {
         minified,
     }
 });
-
-fn generated() -> Option<String> {
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/gen_template.py");
-    if !script.is_file() {
-        return None;
-    }
-    let output = Command::new("python3")
-        .arg(script)
-        .args(["--nodes", "800"])
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8(output.stdout).ok())?
-}
 
 /// About 1 MB of workflow steps with expressions, in the platform's layout.
 fn synthetic() -> String {
