@@ -141,6 +141,8 @@ fn garbage_on_the_wire_and_unknown_methods_do_not_kill_the_server() {
 #[test]
 fn requests_before_initialize_are_refused() {
     let mut server = TestServer::spawn(Options::default());
+    // A document opened before `initialize` is ignored, like any notification then.
+    server.open("file:///early.json", "{}");
     let error = server
         .request(
             "textDocument/diagnostic",
@@ -155,4 +157,11 @@ fn requests_before_initialize_are_refused() {
         )
         .unwrap();
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    server.notify("initialized", json!({}));
+    assert_eq!(server.server_text("file:///early.json"), Value::Null);
+    server.open("file:///late.json", "[]");
+    assert_eq!(
+        server.server_text("file:///late.json"),
+        json!({"version": 1, "text": "[]"})
+    );
 }

@@ -135,6 +135,41 @@ fn many_rapid_changes_end_in_exactly_the_typed_text() {
     server.shutdown();
 }
 
+/// The server decodes `didOpen`/`didChange` itself when `method` comes before `params` and
+/// leaves other orders to tower-lsp-server: both kinds, interleaved, still apply in order.
+#[test]
+fn sync_notifications_apply_in_order_whatever_their_member_order() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let large = format!("{{\"padding\": \"{}\"}}", "é".repeat(300_000));
+    // `params` first: decoded by tower-lsp-server.
+    server.send(&json!({
+        "jsonrpc": "2.0",
+        "params": {"textDocument": {"uri": TEMPLATE_URI, "languageId": "json", "version": 1, "text": large}},
+        "method": "textDocument/didOpen",
+    }));
+    let mut expected = large.clone();
+    for version in 2..40 {
+        let end = crate::support::position(&expected, expected.len(), false);
+        let change = json!({
+            "textDocument": {"uri": TEMPLATE_URI, "version": version},
+            "contentChanges": [{"range": {"start": end, "end": end}, "text": format!("{version} ")}]
+        });
+        expected.push_str(&format!("{version} "));
+        if version % 3 == 0 {
+            server.send(
+                &json!({"params": change, "jsonrpc": "2.0", "method": "textDocument/didChange"}),
+            );
+        } else {
+            server.notify("textDocument/didChange", change);
+        }
+    }
+    assert_eq!(
+        server.server_text(TEMPLATE_URI),
+        json!({"version": 39, "text": expected})
+    );
+    server.shutdown();
+}
+
 #[test]
 fn files_that_are_not_ours_stay_silent() {
     let (mut server, _) = TestServer::start(Options::default());

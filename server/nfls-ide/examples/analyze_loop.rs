@@ -38,6 +38,18 @@ fn main() {
         .unwrap_or(20);
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let config = nfls_ide::AnalysisConfig::default();
+    // The first analysis in a server that compiled the common validators at start-up.
+    nfls_schema::SchemaSet::embedded().warm_up_common();
+    if std::env::var_os("ALL").is_some() {
+        nfls_schema::SchemaSet::embedded().warm_up(nfls_schema::DocumentKind::Template, true);
+    }
+    let start = Instant::now();
+    let first = nfls_ide::analyze(&text, Some("x.json"), &config);
+    eprintln!(
+        "first analysis ({} diagnostics): {:?}",
+        first.diagnostics.len(),
+        start.elapsed()
+    );
     let cache = nfls_ide::ValidationCache::new();
     let parse = nfls_syntax::parse(&text);
     let schemas = nfls_schema::SchemaSet::embedded();
@@ -97,8 +109,9 @@ fn memory() {
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     eprintln!("text read: {}", rss());
     let schemas = nfls_schema::SchemaSet::embedded();
+    eprintln!("schemas: {}", rss());
     schemas.prepare();
-    eprintln!("schemas and validation plan: {}", rss());
+    eprintln!("validation plan: {}", rss());
     let parse = nfls_syntax::parse(&text);
     eprintln!("parsed: {}", rss());
     let config = nfls_ide::AnalysisConfig::default();

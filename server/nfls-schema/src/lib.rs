@@ -66,6 +66,20 @@ fn file_of(kind: DocumentKind) -> &'static str {
     }
 }
 
+/// The node kinds found in at least a fifth of the real templates and release flows we have
+/// seen (the project's corpus: `Workflow` in 59 of 61 files, `Addon` 29, `SecretGroup` 28,
+/// `Project` 26, `DeploymentService` 23, `CombinedService` 17, `BuildService` 12): the server
+/// compiles their validators at start-up.
+pub const COMMON_TEMPLATE_KINDS: &[&str] = &[
+    "Workflow",
+    "Addon",
+    "SecretGroup",
+    "Project",
+    "DeploymentService",
+    "CombinedService",
+    "BuildService",
+];
+
 /// A set of schema documents, their validation plan (built on first use, its validators
 /// compiled unit by unit as documents need them), and the annotations the features read.
 pub struct SchemaSet {
@@ -160,6 +174,12 @@ impl SchemaSet {
         if let Ok(plan) = self.plan() {
             plan.warm_up_kinds(kind, kinds);
         }
+    }
+
+    /// [`SchemaSet::warm_up_kinds`] for templates with [`COMMON_TEMPLATE_KINDS`]: what the
+    /// server compiles at start-up.
+    pub fn warm_up_common(&self) {
+        self.warm_up_kinds(DocumentKind::Template, COMMON_TEMPLATE_KINDS);
     }
 
     pub(crate) fn plan(&self) -> Result<&nodewise::Plan, &str> {
