@@ -11,7 +11,7 @@ mod query;
 mod validate;
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use jsonschema::ValidationError;
 use serde_json::Value as Json;
@@ -83,8 +83,11 @@ pub const COMMON_TEMPLATE_KINDS: &[&str] = &[
 /// A set of schema documents, their validation plan (built on first use, its validators
 /// compiled unit by unit as documents need them), and the annotations the features read.
 pub struct SchemaSet {
-    /// `$id` → document.
-    documents: HashMap<String, Json>,
+    /// `$id` → document, in the form [`nodewise::lay_out`] gives it: the one copy that
+    /// validation, hover and completion share.
+    documents: HashMap<String, Arc<Json>>,
+    /// The dispatchers `lay_out` found.
+    layout: Vec<nodewise::DispatcherLayout>,
     /// File name → `$id`.
     ids: HashMap<String, String>,
     plan: OnceLock<Result<nodewise::Plan, String>>,
@@ -130,8 +133,14 @@ impl SchemaSet {
             .and_then(|id| documents.get(id))
             .map(nodes::read_node_kinds)
             .unwrap_or_default();
+        let layout = nodewise::lay_out(&mut documents);
+        let documents = documents
+            .into_iter()
+            .map(|(id, document)| (id, Arc::new(document)))
+            .collect();
         SchemaSet {
             documents,
+            layout,
             ids,
             plan: OnceLock::new(),
             node_kinds,
@@ -143,6 +152,7 @@ impl SchemaSet {
         self.ids
             .get(file_of(kind))
             .and_then(|id| self.documents.get(id))
+            .map(|document| &**document)
     }
 
     /// Every node kind the schemas know, with where it may run.
@@ -199,21 +209,8 @@ impl SchemaSet {
         let Some(document) = self.documents.get(id) else {
             return Vec::new();
         };
-        let mut fragment = percent_decode(fragment);
-        // Node-wise validation names a unit's definition `<dispatcher>@<kind>`; its keywords
-        // are the dispatcher's own (see `nodewise`).
-        if let Some(rest) = fragment.strip_prefix("/$defs/") {
-            let (name, tail) = rest
-                .split_once('/')
-                .map_or((rest, ""), |(name, tail)| (name, tail));
-            if let Some((dispatcher, _)) = name.split_once('@') {
-                fragment = if tail.is_empty() {
-                    format!("/$defs/{dispatcher}")
-                } else {
-                    format!("/$defs/{dispatcher}/{tail}")
-                };
-            }
-        }
+        // A unit's definition (`<dispatcher>@<kind>`) holds its envelope's keywords itself.
+        let fragment = percent_decode(fragment);
         let parent = fragment.rsplit_once('/').map_or("", |(parent, _)| parent);
         let Some(schema) = document.pointer(parent) else {
             return Vec::new();
@@ -224,6 +221,31 @@ impl SchemaSet {
             .map(|properties| properties.keys().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+/// The schema at JSON pointer `pointer` in `document`, looking through dispatcher stubs: a
+/// dispatcher's definition is `true` for validation and its content is kept beside it (see
+/// [`nodewise::lay_out`]); hover and completion read the content.
+fn lookup<'j>(document: &'j Json, pointer: &str) -> Option<&'j Json> {
+    let found = if pointer.is_empty() {
+        document
+    } else {
+        document.pointer(pointer)?
+    };
+    if *found == Json::Bool(true)
+        && let Some(name) = pointer.strip_prefix("/$defs/")
+        && !name.contains('/')
+        && let Some(content) = document.get("$defs").and_then(|defs| {
+            defs.get(format!(
+                "{}{}",
+                nodewise::unescape(name),
+                nodewise::DISPATCH_SUFFIX
+            ))
+        })
+    {
+        return Some(content);
+    }
+    Some(found)
 }
 
 fn percent_decode(text: &str) -> String {

@@ -29,29 +29,6 @@ use serde_json::{Value as Json, json};
 use crate::SchemaSet;
 use crate::classify::DocumentKind;
 
-/// Keywords that only describe (hover and completion read them from the original schemas);
-/// the validation copy leaves them out to save memory.
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "examples",
-    "default",
-    "$comment",
-    "deprecated",
-];
-
-/// Keywords whose value is a map from names to schemas (the names are data, not keywords).
-const SCHEMA_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
-
-/// Keywords whose value is data, never a schema.
-const LITERALS: &[&str] = &["enum", "const", "required", "dependentRequired"];
-
 /// How many units compile together when several batches can run side by side (a warm-up
 /// beside a first document, or a first document's units on two cores).
 const COMPILE_BATCH: usize = 8;
@@ -107,79 +84,149 @@ enum Step {
 /// Where a dispatcher is: (document `$id`, JSON pointer of the definition).
 type Place = (String, String);
 
-impl Plan {
-    pub(crate) fn build(set: &SchemaSet) -> Result<Plan, String> {
-        // 1. Find the dispatchers.
-        let mut places: Vec<Place> = Vec::new();
-        let mut found: Vec<(String, Vec<(String, String)>)> = Vec::new();
-        let mut ids: Vec<&String> = set.documents.keys().collect();
-        ids.sort();
-        for id in &ids {
-            let Some(defs) = set.documents[*id].get("$defs").and_then(Json::as_object) else {
-                continue;
-            };
-            for (name, definition) in defs {
-                if let Some((property, kinds)) = dispatch_of(definition) {
-                    places.push(((*id).clone(), format!("/$defs/{}", escape(name))));
-                    found.push((property, kinds));
-                }
-            }
-        }
-        // 2. The validation copies: dispatchers accept anything; each (dispatcher, kind) and
-        //    each dispatcher's bare envelope gets a definition of its own.
-        let mut copies: HashMap<String, Json> = set
-            .documents
+/// A dispatcher as [`lay_out`] left it: its content moved to `<name>@dispatch`, a `true` in
+/// its place, and a definition per kind.
+pub(crate) struct DispatcherLayout {
+    /// `$id` of its document.
+    id: String,
+    /// Its name in `$defs`.
+    name: String,
+    property: String,
+    /// Kind → `$ref` of the kind's definition (relative to the document).
+    kinds: Vec<(String, String)>,
+}
+
+/// Where [`lay_out`] keeps a dispatcher's own content: `$defs/<name>@dispatch`.
+pub(crate) const DISPATCH_SUFFIX: &str = "@dispatch";
+
+/// Rewrites the schema documents into the form validation needs, in place (one copy of the
+/// schemas serves validation, hover and completion): every dispatcher's definition becomes
+/// `true` and its content moves to `<name>@dispatch` (the features read it from there, see
+/// [`crate::lookup`]); each dispatcher gets its bare envelope as `<name>@` and, for each
+/// kind, `<name>@<Kind>`: the envelope and the kind's definition, both by `$ref` (the
+/// same as writing them out unless the envelope has `unevaluated*`: then it is written out).
+/// Annotations stay: the validator skips keywords it does not know.
+pub(crate) fn lay_out(documents: &mut HashMap<String, Json>) -> Vec<DispatcherLayout> {
+    let mut ids: Vec<String> = documents.keys().cloned().collect();
+    ids.sort();
+    let mut layout = Vec::new();
+    for id in ids {
+        let Some(defs) = documents
+            .get_mut(&id)
+            .and_then(|document| document.get_mut("$defs"))
+            .and_then(Json::as_object_mut)
+        else {
+            continue;
+        };
+        let found: Vec<DispatcherLayout> = defs
             .iter()
-            .map(|(id, document)| (id.clone(), strip_annotations(document)))
+            .filter_map(|(name, definition)| {
+                let (property, kinds) = dispatch_of(definition)?;
+                Some(DispatcherLayout {
+                    id: id.clone(),
+                    name: name.clone(),
+                    property,
+                    kinds,
+                })
+            })
             .collect();
-        let mut units: Vec<Unit> = Vec::new();
-        let mut dispatchers = Vec::new();
-        let mut pending_slots: Vec<(usize, Option<(String, String)>)> = Vec::new();
-        for ((id, pointer), (property, kinds)) in places.iter().zip(found) {
-            let name = unescape(pointer.trim_start_matches("/$defs/"));
-            let copy = copies
-                .get_mut(id)
-                .ok_or("a dispatcher's document vanished")?;
-            let defs = copy
-                .get_mut("$defs")
-                .and_then(Json::as_object_mut)
-                .ok_or("a dispatcher's `$defs` vanished")?;
+        for dispatcher in found {
+            let (name, kinds) = (&dispatcher.name, &dispatcher.kinds);
             let original = defs
                 .insert(name.clone(), Json::Bool(true))
                 .unwrap_or_default();
             let envelope = envelope_of(&original);
-            let envelope_name = format!("{name}@");
-            defs.insert(envelope_name.clone(), envelope.clone());
+            let envelope_ref = format!("#/$defs/{}", escape(&format!("{name}@")));
+            // `unevaluated*` in the envelope would need to see the kind's properties: then
+            // the envelope is written out in each kind's definition instead.
+            let inline = ["unevaluatedProperties", "unevaluatedItems"]
+                .iter()
+                .any(|keyword| envelope.get(keyword).is_some());
+            for (kind, target) in kinds {
+                let definition = if inline {
+                    let mut definition = envelope.clone();
+                    if let Some(object) = definition.as_object_mut() {
+                        let all = object
+                            .entry("allOf")
+                            .or_insert_with(|| Json::Array(Vec::new()));
+                        if let Some(all) = all.as_array_mut() {
+                            all.push(json!({ "$ref": target }));
+                        }
+                    }
+                    definition
+                } else {
+                    json!({ "allOf": [{ "$ref": envelope_ref }, { "$ref": target }] })
+                };
+                defs.insert(format!("{name}@{kind}"), definition);
+            }
+            defs.insert(format!("{name}@"), envelope);
+            defs.insert(format!("{name}{DISPATCH_SUFFIX}"), original);
+            layout.push(dispatcher);
+        }
+    }
+    layout
+}
+
+/// The documents as they were before [`lay_out`]: each dispatcher's content back in place,
+/// the definitions it added removed (whole-document validation in tests needs them).
+#[cfg(test)]
+pub(crate) fn original_form(document: &Json, layout: &[DispatcherLayout]) -> Json {
+    let mut document = document.clone();
+    let id = document
+        .get("$id")
+        .and_then(Json::as_str)
+        .map(str::to_owned);
+    if let Some(defs) = document.get_mut("$defs").and_then(Json::as_object_mut) {
+        for dispatcher in layout.iter().filter(|d| Some(&d.id) == id.as_ref()) {
+            let name = &dispatcher.name;
+            if let Some(content) = defs.shift_remove(&format!("{name}{DISPATCH_SUFFIX}")) {
+                defs.insert(name.clone(), content);
+            }
+            defs.shift_remove(&format!("{name}@"));
+            for (kind, _) in &dispatcher.kinds {
+                defs.shift_remove(&format!("{name}@{kind}"));
+            }
+        }
+    }
+    document
+}
+
+impl Plan {
+    pub(crate) fn build(set: &SchemaSet) -> Result<Plan, String> {
+        // 1. The units: each dispatcher's bare envelope and (dispatcher, kind) pairs, as
+        //    `lay_out` wrote them into the documents.
+        let mut places: Vec<Place> = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
+        let mut dispatchers = Vec::new();
+        let mut pending_slots: Vec<(usize, Option<(String, String)>)> = Vec::new();
+        for layout in &set.layout {
+            let (id, name) = (&layout.id, &layout.name);
+            places.push((id.clone(), format!("/$defs/{}", escape(name))));
             let envelope_unit = units.len();
-            units.push(Unit::new(format!("{id}#/$defs/{}", escape(&envelope_name))));
+            units.push(Unit::new(format!(
+                "{id}#/$defs/{}",
+                escape(&format!("{name}@"))
+            )));
             // The envelope's own keywords (`kind`, `ref`, `condition`, …) never hold nested
             // units; a kind's units are found from its definition below.
             pending_slots.push((envelope_unit, None));
             let mut by_kind = HashMap::new();
-            for (kind, target) in kinds {
-                let mut definition = envelope.clone();
-                if let Some(object) = definition.as_object_mut() {
-                    let all = object
-                        .entry("allOf")
-                        .or_insert_with(|| Json::Array(Vec::new()));
-                    if let Some(all) = all.as_array_mut() {
-                        all.push(json!({ "$ref": target }));
-                    }
-                }
-                let unit_name = format!("{name}@{kind}");
-                defs.insert(unit_name.clone(), definition);
+            for (kind, target) in &layout.kinds {
                 let unit = units.len();
-                units.push(Unit::new(format!("{id}#/$defs/{}", escape(&unit_name))));
-                pending_slots.push((unit, Some((id.clone(), target))));
-                by_kind.insert(kind, unit);
+                units.push(Unit::new(format!(
+                    "{id}#/$defs/{}",
+                    escape(&format!("{name}@{kind}"))
+                )));
+                pending_slots.push((unit, Some((id.clone(), target.clone()))));
+                by_kind.insert(kind.clone(), unit);
             }
             dispatchers.push(Dispatcher {
-                property,
+                property: layout.property.clone(),
                 kinds: by_kind,
                 envelope: envelope_unit,
             });
         }
-        // 3. The document roots.
+        // 2. The document roots.
         let mut roots = HashMap::new();
         for kind in DocumentKind::ALL {
             let Some(id) = set.ids.get(crate::file_of(kind)) else {
@@ -190,7 +237,7 @@ impl Plan {
             pending_slots.push((unit, Some((id.clone(), String::new()))));
             roots.insert(kind, unit);
         }
-        // 4. Where units nest, read from the original schemas.
+        // 3. Where units nest: every path from a unit's definition to a dispatcher.
         let walker = SlotWalker {
             set,
             dispatchers: &places,
@@ -209,9 +256,11 @@ impl Plan {
                 units[unit].slots = slots;
             }
         }
-        let resources = copies
-            .into_iter()
-            .map(|(id, document)| (id, jsonschema::Resource::from_contents(document)));
+        // The registry shares the documents with the features.
+        let resources = set
+            .documents
+            .iter()
+            .map(|(id, document)| (id.clone(), Arc::clone(document)));
         let registry = jsonschema::Registry::new()
             .extend(resources)
             .and_then(|builder| builder.prepare())
@@ -698,45 +747,12 @@ fn envelope_of(dispatcher: &Json) -> Json {
     envelope
 }
 
-/// A copy of a schema without its annotation keywords.
-fn strip_annotations(schema: &Json) -> Json {
-    match schema {
-        Json::Object(object) => Json::Object(
-            object
-                .iter()
-                .filter(|(key, _)| {
-                    !ANNOTATIONS.contains(&key.as_str()) && !key.starts_with("x-nfls-")
-                })
-                .map(|(key, value)| {
-                    let value = if SCHEMA_MAPS.contains(&key.as_str()) {
-                        match value {
-                            Json::Object(map) => Json::Object(
-                                map.iter()
-                                    .map(|(name, schema)| (name.clone(), strip_annotations(schema)))
-                                    .collect(),
-                            ),
-                            other => other.clone(),
-                        }
-                    } else if LITERALS.contains(&key.as_str()) {
-                        value.clone()
-                    } else {
-                        strip_annotations(value)
-                    };
-                    (key.clone(), value)
-                })
-                .collect(),
-        ),
-        Json::Array(items) => Json::Array(items.iter().map(strip_annotations).collect()),
-        other => other.clone(),
-    }
-}
-
 /// JSON-pointer escaping of one reference token.
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn unescape(token: &str) -> String {
+pub(crate) fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 

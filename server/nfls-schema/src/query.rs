@@ -188,7 +188,7 @@ impl SchemaSet {
     /// no `if` applies below the start).
     pub fn schema_of(&self, start: &SchemaRef, path: &[&str]) -> Option<SchemaInfo> {
         let (base, document) = self.documents.get_key_value(&start.document)?;
-        let json = document.pointer(&start.pointer)?;
+        let json = crate::lookup(document, &start.pointer)?;
         let mut applied = Vec::new();
         self.expand(Node { json, base }, None, false, &mut applied, 0);
         for key in path {
@@ -385,11 +385,7 @@ impl SchemaSet {
             self.ids.get(file).map(String::as_str)?
         };
         let (base, document) = self.documents.get_key_value(id)?;
-        let json = if fragment.is_empty() {
-            document
-        } else {
-            document.pointer(&crate::percent_decode(fragment))?
-        };
+        let json = crate::lookup(document, &crate::percent_decode(fragment))?;
         Some(Node { json, base })
     }
 

@@ -877,6 +877,38 @@ fn units_nest_where_the_schemas_dispatch() {
     }
 }
 
+/// One copy of the schemas serves validation and the features: laid out for validation,
+/// each document still holds exactly what its file says, and a dispatcher reads as its
+/// content where the features look it up.
+#[test]
+fn the_validation_layout_keeps_every_schema_fact() {
+    let set = SchemaSet::embedded();
+    for (file, text) in crate::EMBEDDED {
+        let written: serde_json::Value = serde_json::from_str(text).unwrap();
+        let id = &set.ids[*file];
+        assert_eq!(
+            crate::nodewise::original_form(&set.documents[id], &set.layout),
+            written,
+            "{file}"
+        );
+    }
+    let template = set.document(DocumentKind::Template).unwrap();
+    assert_eq!(template.pointer("/$defs/node"), Some(&json!(true)));
+    let dispatcher = crate::lookup(template, "/$defs/node").unwrap();
+    let entries = dispatcher["allOf"].as_array().unwrap();
+    assert!(entries.len() > 40, "{} kinds", entries.len());
+    assert!(entries.iter().all(|entry| entry.get("if").is_some()));
+    assert_eq!(
+        template.pointer("/$defs/node@Addon"),
+        Some(
+            &json!({"allOf": [{"$ref": "#/$defs/node@"}, {"$ref": "nodes.schema.json#/$defs/node.Addon"}]})
+        )
+    );
+    // Plain definitions and other `true` schemas read as they are.
+    assert_eq!(crate::lookup(template, ""), Some(template));
+    assert!(crate::lookup(template, "/$defs/nothing").is_none());
+}
+
 #[test]
 fn every_unit_compiles() {
     let plan = SchemaSet::embedded().plan().expect("the plan builds");

@@ -190,11 +190,18 @@ impl SchemaSet {
             .find(|(known, _)| *known == kind)
             .map(|(_, validator)| std::sync::Arc::clone(validator));
         let validator = known.unwrap_or_else(|| {
-            let root = self.document(kind).expect("the kind has a schema");
+            // The schemas as written, dispatchers in place (see `nodewise::lay_out`).
+            let root = crate::nodewise::original_form(
+                self.document(kind).expect("the kind has a schema"),
+                &self.layout,
+            );
             let resources = self.documents.iter().map(|(id, document)| {
                 (
                     id.clone(),
-                    jsonschema::Resource::from_contents(document.clone()),
+                    jsonschema::Resource::from_contents(crate::nodewise::original_form(
+                        document,
+                        &self.layout,
+                    )),
                 )
             });
             let registry = jsonschema::Registry::new()
@@ -205,7 +212,7 @@ impl SchemaSet {
                 jsonschema::options()
                     .with_draft(jsonschema::Draft::Draft202012)
                     .with_registry(&registry)
-                    .build(root)
+                    .build(&root)
                     .expect("the schema compiles"),
             );
             VALIDATORS

@@ -409,7 +409,6 @@ impl Backend {
         .await
     }
 
-    /// The server's copy of a document and its version, so tests can compare it with theirs.
     /// A `didOpen` or `didChange` the stdin reader decoded: handled exactly like one decoded
     /// by tower-lsp-server, in the same place in the message order.
     async fn document_sync(&self, params: framing::Ticket) {
@@ -420,6 +419,7 @@ impl Backend {
         }
     }
 
+    /// The server's copy of a document and its version, so tests can compare it with theirs.
     async fn test_text(&self, params: Value) -> jsonrpc::Result<Value> {
         guard("northflank/test/text", async {
             let uri: Uri = params
