@@ -170,6 +170,45 @@ fn sync_notifications_apply_in_order_whatever_their_member_order() {
     server.shutdown();
 }
 
+/// The debounce applies to bursts only: a change that arrives when nothing is being
+/// computed for its document is checked at once, even with a long configured pause.
+#[test]
+fn a_lone_change_is_checked_without_waiting_for_the_debounce() {
+    let (mut server, _) = TestServer::start(Options {
+        initialization_options: Some(json!({"northflank": {"diagnostics": {"debounceMs": 10000}}})),
+        ..Options::default()
+    });
+    let fixture = Fixture::parse(MISSING_COMMA);
+    server.open(TEMPLATE_URI, &fixture.text);
+    assert_eq!(server.diagnostics(TEMPLATE_URI, 1).len(), 1);
+    // Insert the missing comma.
+    let at = crate::support::position(&fixture.text, fixture.ranges[0].0, false);
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": TEMPLATE_URI, "version": 2},
+            "contentChanges": [{"range": {"start": at, "end": at}, "text": ","}]
+        }),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let published = loop {
+        let found = server.drain_matching(Duration::from_millis(50), |message| {
+            message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["version"] == 2
+        });
+        if !found.is_empty() || std::time::Instant::now() > deadline {
+            break found;
+        }
+    };
+    assert_eq!(
+        published.len(),
+        1,
+        "no diagnostics within 5 s of a lone change"
+    );
+    assert_eq!(published[0]["params"]["diagnostics"], json!([]));
+    server.shutdown();
+}
+
 #[test]
 fn files_that_are_not_ours_stay_silent() {
     let (mut server, _) = TestServer::start(Options::default());

@@ -172,21 +172,31 @@ impl Backend {
         }
     }
 
-    /// Publishes the diagnostics of `uri` after a short pause, unless a newer version arrives
-    /// first (then that version's task does it).
+    /// Publishes the diagnostics of `uri` after a change, unless a newer version arrives first
+    /// (then that version's task does it).
     fn schedule_diagnostics(&self, uri: Uri) {
         self.publish_diagnostics_after(uri, true);
     }
 
-    /// Publishes the diagnostics of `uri`; after the configured pause when `debounce` (a
-    /// change: more keystrokes may follow), else as soon as they are computed (an open).
+    /// Publishes the diagnostics of `uri` as soon as they are computed. After a change
+    /// (`debounce`) that arrives while the previous version's diagnostics are still being
+    /// computed — keystrokes in a burst — it waits the configured pause first, so that a
+    /// burst costs one analysis at its end rather than one per keystroke; a lone change
+    /// goes straight to analysis.
     fn publish_diagnostics_after(&self, uri: Uri, debounce: bool) {
         let push = self.pushes_diagnostics();
         let announce = self.client_info().document_kind;
         if !push && !announce {
             return;
         }
-        let debounce = if debounce {
+        let in_flight = self
+            .state
+            .pending_diagnostics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&uri)
+            .is_some_and(|task| !task.is_finished());
+        let debounce = if debounce && in_flight {
             self.state
                 .settings
                 .read()
