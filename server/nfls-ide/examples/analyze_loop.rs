@@ -112,6 +112,10 @@ fn memory() {
     eprintln!("schemas: {}", rss());
     schemas.prepare();
     eprintln!("validation plan: {}", rss());
+    if std::env::var_os("COMMON").is_some() {
+        schemas.warm_up_common();
+        eprintln!("common validators: {}", rss());
+    }
     let parse = nfls_syntax::parse(&text);
     eprintln!("parsed: {}", rss());
     let config = nfls_ide::AnalysisConfig::default();

@@ -1193,9 +1193,38 @@ fn line_index_empty_text() {
     assert_eq!(li.position(5, Encoding::Utf16), pos(0, 0));
     assert_eq!(li.offset(pos(3, 3), Encoding::Utf16), 0);
     assert_eq!(li.line_range(0), r(0, 0));
-    let li = LineIndex::from_rope(ropey::Rope::from_str("x\ny"));
-    assert_eq!(li.rope().len_lines(), 2);
+    let li = LineIndex::from_shared(std::sync::Arc::from("x\ny"));
+    assert_eq!(li.text(), "x\ny");
     assert_eq!(li.range(r(0, 3), Encoding::Utf8), (pos(0, 0), pos(1, 1)));
+}
+
+/// Edits find their offsets in the rope being edited: the same answers as the line index of
+/// the same text, at every position (past line ends and past the last line too).
+#[test]
+fn rope_offsets_agree_with_the_line_index() {
+    let texts = [
+        "ab\ncd\n",
+        "a\r\nb\rc\n\r\n\r",
+        "漢字\n😀x\r\n\u{1F600}\u{1F600}\ré\u{301}z",
+        "\u{2028}\u{85}\n\u{10FFFF}",
+        "",
+        "no line break at all, but ünïcödé",
+    ];
+    for text in texts {
+        let index = LineIndex::new(text);
+        let rope = ropey::Rope::from_str(text);
+        for line in 0..index.line_count() + 2 {
+            for character in 0..40 {
+                for enc in [Encoding::Utf8, Encoding::Utf16] {
+                    assert_eq!(
+                        crate::text::rope_offset(&rope, pos(line, character), enc),
+                        index.offset(pos(line, character), enc),
+                        "{text:?} at {line}:{character} {enc:?}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 // --- fixture helper ------------------------------------------------------------------------

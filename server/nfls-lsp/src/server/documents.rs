@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use nfls_ide::{Analysis, AnalysisConfig, ValidationCache};
-use nfls_syntax::text::{Encoding, LineIndex, Position};
+use nfls_syntax::text::{Encoding, LineIndex, Position, rope_offset};
 use ropey::Rope;
 use tokio::sync::OnceCell;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
@@ -39,7 +39,6 @@ impl Snapshot {
         version: i32,
         path: Option<String>,
         text: Arc<str>,
-        rope: Rope,
         config: Arc<AnalysisConfig>,
         cache: Arc<ValidationCache>,
     ) -> Snapshot {
@@ -47,8 +46,8 @@ impl Snapshot {
             uri,
             version,
             path,
+            index: LineIndex::from_shared(Arc::clone(&text)),
             text,
-            index: LineIndex::from_rope(rope),
             config,
             cache,
             analysis: OnceCell::new(),
@@ -115,7 +114,6 @@ impl Document {
             self.version,
             self.snapshot.path.clone(),
             Arc::from(self.rope.to_string()),
-            self.rope.clone(),
             config,
             Arc::clone(&self.snapshot.cache),
         ));
@@ -156,7 +154,6 @@ impl Documents {
             version,
             path,
             Arc::from(text),
-            rope.clone(),
             config,
             Arc::new(ValidationCache::new()),
         ));
@@ -258,22 +255,18 @@ fn apply(rope: &mut Rope, changes: &[TextDocumentContentChangeEvent], encoding: 
             *rope = Rope::from_str(&change.text);
             continue;
         };
-        // The line index must see the rope as it is now, after earlier changes of this batch.
-        let index = LineIndex::from_rope(rope.clone());
-        let start = index.offset(
-            Position {
-                line: range.start.line,
-                character: range.start.character,
-            },
-            encoding,
-        );
-        let end = index.offset(
-            Position {
-                line: range.end.line,
-                character: range.end.character,
-            },
-            encoding,
-        );
+        // Offsets in the rope as it is now, after earlier changes of this batch.
+        let at = |position: tower_lsp_server::ls_types::Position| {
+            rope_offset(
+                rope,
+                Position {
+                    line: position.line,
+                    character: position.character,
+                },
+                encoding,
+            )
+        };
+        let (start, end) = (at(range.start), at(range.end));
         let (start, end) = if start <= end {
             (start, end)
         } else {

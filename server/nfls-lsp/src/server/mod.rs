@@ -266,9 +266,11 @@ impl Backend {
                 elapsed = ?start.elapsed(),
                 "diagnostics converted"
             );
+            let start = std::time::Instant::now();
             client
                 .publish_diagnostics(task_uri, diagnostics, Some(snapshot.version))
                 .await;
+            tracing::debug!(version = snapshot.version, elapsed = ?start.elapsed(), "diagnostics handed to the writer");
         });
         let previous = self
             .state
