@@ -366,7 +366,11 @@ fn outside_a_repository_the_lens_says_why() {
     let path = dir.path().canonicalize().unwrap().join("northflank.json");
     std::fs::write(&path, RELEASE_FLOW).unwrap();
     let uri = format!("file://{}", path.display());
+    // The first lens may come before git was read: the client must take refreshes.
+    let mut capabilities = vscode_like_capabilities();
+    capabilities["workspace"]["codeLens"] = json!({"refreshSupport": true});
     let (mut server, _) = TestServer::start(Options {
+        capabilities,
         env: vec![
             (
                 "GIT_CEILING_DIRECTORIES".to_owned(),

@@ -368,7 +368,7 @@ fn read_more<R: Read>(input: &mut R, buffer: &mut Vec<u8>) -> io::Result<usize> 
     Ok(read)
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
@@ -376,7 +376,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The `Content-Length` of a header block; `None` when it is missing or malformed, or when
 /// another header names a charset other than UTF-8.
-fn content_length(header: &[u8]) -> Option<usize> {
+pub(super) fn content_length(header: &[u8]) -> Option<usize> {
     let header = std::str::from_utf8(header).ok()?;
     let mut length = None;
     for line in header.split("\r\n") {

@@ -13,6 +13,7 @@ mod convert;
 pub mod documents;
 mod features;
 mod framing;
+mod output;
 mod platform;
 mod preview;
 pub mod settings;
@@ -58,10 +59,16 @@ pub async fn run() {
             return;
         }
     };
-    let stdout = tokio::io::stdout();
+    let (stdout, output, writer) = match output::start() {
+        Ok(started) => started,
+        Err(err) => {
+            tracing::error!("cannot start writing stdout: {err}");
+            return;
+        }
+    };
     let test_hooks =
         std::env::var_os("NORTHFLANK_LSP_TEST_HOOKS").is_some_and(|value| value == "1");
-    let mut builder = LspService::build(move |client| Backend::new(client, inbox))
+    let mut builder = LspService::build(move |client| Backend::new(client, inbox, output))
         .custom_method(framing::SYNC_METHOD, Backend::document_sync)
         .custom_method(platform::REMOTE_CONTENT, Backend::remote_content);
     if test_hooks {
@@ -72,6 +79,8 @@ pub async fn run() {
     }
     let (service, socket) = builder.finish();
     Server::new(stdin, stdout, socket).serve(service).await;
+    // Whatever was sent before `exit` (the `shutdown` answer included) reaches the client.
+    let _ = tokio::task::spawn_blocking(move || writer.finish(Duration::from_secs(2))).await;
 }
 
 /// What the client told us at `initialize`, resolved once.
@@ -102,6 +111,8 @@ struct State {
     preview: preview::PreviewState,
     /// Sync notifications the stdin reader decoded (see [`framing`]).
     inbox: Arc<framing::Inbox>,
+    /// Where diagnostics are published (see [`output`]).
+    output: output::Output,
 }
 
 pub struct Backend {
@@ -110,11 +121,12 @@ pub struct Backend {
 }
 
 impl Backend {
-    fn new(client: Client, inbox: Arc<framing::Inbox>) -> Backend {
+    fn new(client: Client, inbox: Arc<framing::Inbox>, output: output::Output) -> Backend {
         Backend {
             client,
             state: Arc::new(State {
                 inbox,
+                output,
                 documents: Mutex::new(Documents::default()),
                 client_info: RwLock::new(ClientInfo {
                     encoding: Encoding::Utf16,
@@ -266,11 +278,10 @@ impl Backend {
                 elapsed = ?start.elapsed(),
                 "diagnostics converted"
             );
-            let start = std::time::Instant::now();
-            client
-                .publish_diagnostics(task_uri, diagnostics, Some(snapshot.version))
-                .await;
-            tracing::debug!(version = snapshot.version, elapsed = ?start.elapsed(), "diagnostics handed to the writer");
+            state.output.notify(
+                <notification::PublishDiagnostics as notification::Notification>::METHOD,
+                &PublishDiagnosticsParams::new(task_uri, diagnostics, Some(snapshot.version)),
+            );
         });
         let previous = self
             .state
@@ -748,7 +759,10 @@ impl LanguageServer for Backend {
             task.abort();
         }
         if closed && self.pushes_diagnostics() {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.state.output.notify(
+                <notification::PublishDiagnostics as notification::Notification>::METHOD,
+                &PublishDiagnosticsParams::new(uri, Vec::new(), None),
+            );
         }
     }
 
