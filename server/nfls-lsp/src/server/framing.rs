@@ -193,8 +193,10 @@ fn dispatch(
     inbox: &Inbox,
     forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
+    let start = std::time::Instant::now();
     match serde_json::from_slice::<Decoded>(body) {
         Ok(Decoded::Sync(message)) => {
+            tracing::debug!(bytes = body.len(), elapsed = ?start.elapsed(), "sync notification decoded");
             let ticket = inbox.put(message);
             let body = format!(
                 r#"{{"jsonrpc":"2.0","method":"{SYNC_METHOD}","params":{{"ticket":{ticket}}}}}"#
