@@ -2,12 +2,14 @@
 # End-to-end latency and memory of northflank-lsp, side by side with vscode-json-language-server
 # given our schemas, on generated templates of about 100 KB, 1 MB and 10 MB.
 #
-# Usage: tests/bench/lsp.sh [OUT_DIR]     (needs ../shared/bench and, for the comparison, npm)
-# Prints one JSON line per run (from ../shared/bench/lspbench.py) and a Markdown table.
+# Usage: [RUNS=N] tests/bench/lsp.sh [OUT_DIR]   (needs ../shared/bench and, for the comparison, npm)
+# Prints one JSON line per run (from ../shared/bench/lspbench.py) and a Markdown table; with
+# RUNS=N each server runs N times per file and the table gives the medians.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared="$repo/../shared/bench"
 out=${1:-$(mktemp -d)}
+runs=${RUNS:-1}
 if [ ! -f "$shared/lspbench.py" ]; then
   echo "skipped: $shared is absent (it exists on the project's machines, not in a clone)"
   exit 0
@@ -30,7 +32,9 @@ results="$out/results.jsonl"
 for size in 100k 1m 10m; do
   file="$out/template-$size.json"
   python3 "$shared/gen_template.py" --nodes "${nodes[$size]}" --seed 1 > "$file"
-  python3 "$shared/lspbench.py" --server "$server --stdio" --file "$file" --points 50 | tee -a "$results"
+  for _ in $(seq "$runs"); do
+    python3 "$shared/lspbench.py" --server "$server --stdio" --file "$file" --points 50 | tee -a "$results"
+  done
   if [ -x "$json_server" ]; then
     # The same document for vscode-json-language-server, whose `$schema` names our template
     # schema by its file URL: it would otherwise try to download the `$schema` URL the file
@@ -56,19 +60,28 @@ open(json_file, "w").write(text)
 print(json.dumps({"json": {"validate": {"enable": True}, "schemas": [{"fileMatch": [json_file], "url": url}]}}))
 PY
 )
-    python3 "$shared/lspbench.py" --server "$json_server --stdio" --file "$json_file" --points 50 --settings "$settings" | tee -a "$results"
+    for _ in $(seq "$runs"); do
+      python3 "$shared/lspbench.py" --server "$json_server --stdio" --file "$json_file" --points 50 --settings "$settings" | tee -a "$results"
+    done
   fi
 done
 
 python3 - "$results" <<'PY'
-import json, sys, os
+import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-print()
-print("| server | file | open→diagnostics ms | change→diagnostics ms | diagnostics | completion p95 ms | hover p95 ms | peak RSS MiB |")
-print("|---|---|---|---|---|---|---|---|")
+groups = {}
 for r in rows:
     name = "northflank-lsp" if "northflank-lsp" in r["server"] else "vscode-json-language-server"
-    p95 = lambda k: "-" if not r.get(k) else r[k]["p95"]
-    rss = "-" if not r.get("peak_rss_kib") else round(r["peak_rss_kib"] / 1024, 1)
-    print(f"| {name} | {r['file']} ({round(r['bytes']/1e6, 2)} MB) | {r['open_to_diagnostics_ms']} | {r['change_to_diagnostics_ms']} | {r['diagnostics']} | {p95('completion_ms')} | {p95('hover_ms')} | {rss} |")
+    groups.setdefault((name, r["file"]), []).append(r)
+def median(values):
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 3) if values else "-"
+print()
+print("| server | file | runs | open→diagnostics ms | change→diagnostics ms | diagnostics | completion p95 ms | hover p95 ms | peak RSS MiB |")
+print("|---|---|---|---|---|---|---|---|---|")
+for (name, file), group in groups.items():
+    p95 = lambda k: median([r[k]["p95"] if r.get(k) else None for r in group])
+    rss = median([r["peak_rss_kib"] / 1024 if r.get("peak_rss_kib") else None for r in group])
+    size = round(group[0]["bytes"] / 1e6, 2)
+    print(f"| {name} | {file} ({size} MB) | {len(group)} | {median([r['open_to_diagnostics_ms'] for r in group])} | {median([r['change_to_diagnostics_ms'] for r in group])} | {group[0]['diagnostics']} | {p95('completion_ms')} | {p95('hover_ms')} | {rss} |")
 PY
