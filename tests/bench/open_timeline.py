@@ -68,7 +68,7 @@ def run_once(server, path, wait):
             got = time.time()
             message = json.loads(body)
             if "id" in message and "method" in message:
-                items = message.get("params", {}).get("items", [])
+                items = (message.get("params") or {}).get("items", [])
                 result = [None for _ in items] if message["method"] == "workspace/configuration" else None
                 send({"jsonrpc": "2.0", "id": message["id"], "result": result})
             elif message.get("method") == "textDocument/publishDiagnostics" and "received" not in received:
