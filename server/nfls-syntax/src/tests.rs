@@ -1202,15 +1202,7 @@ fn line_index_empty_text() {
 /// the same text, at every position (past line ends and past the last line too).
 #[test]
 fn rope_offsets_agree_with_the_line_index() {
-    let texts = [
-        "ab\ncd\n",
-        "a\r\nb\rc\n\r\n\r",
-        "漢字\n😀x\r\n\u{1F600}\u{1F600}\ré\u{301}z",
-        "\u{2028}\u{85}\n\u{10FFFF}",
-        "",
-        "no line break at all, but ünïcödé",
-    ];
-    for text in texts {
+    for text in TRICKY_LINES {
         let index = LineIndex::new(text);
         let rope = ropey::Rope::from_str(text);
         for line in 0..index.line_count() + 2 {
@@ -1237,18 +1229,22 @@ fn fixture_markers() {
     assert_eq!(fx.range(1), r(2, 3));
 }
 
+/// Texts whose lines are easy to get wrong: every kind of line break (a lone `\r` last),
+/// characters of every UTF-8 length, surrogate pairs in UTF-16, Unicode line separators that
+/// LSP does not count, no text, no break.
+const TRICKY_LINES: &[&str] = &[
+    "ab\ncd\n",
+    "a\r\nb\rc\n\r\n\r",
+    "漢字\n😀x\r\n\u{1F600}\u{1F600}\ré\u{301}z",
+    "\u{2028}\u{85}\n\u{10FFFF}",
+    "",
+    "no line break at all, but ünïcödé",
+];
+
 /// The position of every offset agrees with one computed the slow way, by characters.
 #[test]
 fn line_index_positions_agree_with_counting_characters() {
-    let texts = [
-        "ab\ncd\n",
-        "a\r\nb\rc\n\r\n",
-        "漢字\n😀x\r\n\u{1F600}\u{1F600}\ré\u{301}z",
-        "\u{2028}\u{85}\n\u{10FFFF}",
-        "",
-        "no line break at all, but ünïcödé",
-    ];
-    for text in texts {
+    for text in TRICKY_LINES {
         let index = LineIndex::new(text);
         for offset in 0..=text.len() as u32 + 2 {
             // The slow way: snap back to a character start, find the line among the line
