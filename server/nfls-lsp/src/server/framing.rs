@@ -521,6 +521,63 @@ mod tests {
         }
     }
 
+    /// Any bytes, cut anywhere: the reader never panics, and everything it passes on is a
+    /// whole frame whose body is JSON.
+    #[test]
+    fn arbitrary_input_passes_only_whole_json_frames() {
+        let good = [
+            frame(r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#),
+            frame(
+                r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a","version":3},"contentChanges":[{"text":"\"é\u00e9"}]}}"#,
+            ),
+            frame(
+                r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"json","version":1,"text":"{}"}}}"#,
+            ),
+        ];
+        let garbage: [&[u8]; 9] = [
+            b"Content-Length: ",
+            b"17\r\n\r\n",
+            br#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"#,
+            b"\xff\xfe\x00",
+            b"Content-Type: text/plain; charset=latin1\r\n",
+            b"\"\\u12",
+            b"[1,{\"a\":",
+            b"Content-Length: 99999999999999999999\r\n\r\n",
+            b"\r\n",
+        ];
+        let pieces: Vec<&[u8]> = good.iter().map(String::as_bytes).chain(garbage).collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut frames = 0;
+        for _ in 0..2000 {
+            let mut input = Vec::new();
+            for _ in 0..next() % 12 {
+                input.extend_from_slice(pieces[next() as usize % pieces.len()]);
+            }
+            let chunk = 1 + (next() % 40) as usize;
+            let (out, _) = run_chunked(&input, chunk, 1 << 20);
+            let mut rest = out.as_bytes();
+            while !rest.is_empty() {
+                let header_end = find(rest, b"\r\n\r\n").expect("a header");
+                let length = content_length(&rest[..header_end]).expect("a length");
+                let body = &rest[header_end + 4..header_end + 4 + length];
+                assert!(
+                    serde_json::from_slice::<serde_json::Value>(body).is_ok(),
+                    "{input:?}"
+                );
+                rest = &rest[header_end + 4 + length..];
+                frames += 1;
+            }
+        }
+        // Not only rejections: a good share of the inputs hold whole messages.
+        assert!(frames > 200, "only {frames} frames passed");
+    }
+
     #[test]
     fn taking_a_ticket_drops_older_ones_never_handled() {
         let inbox = Inbox::default();
