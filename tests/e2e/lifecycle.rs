@@ -132,9 +132,35 @@ fn garbage_on_the_wire_and_unknown_methods_do_not_kill_the_server() {
         .request("textDocument/diagnostic", json!({"textDocument": 42}))
         .unwrap_err();
     assert_eq!(error["code"], -32602);
+    // JSON that is not JSON-RPC, and invalid UTF-8 inside a request: tower-lsp-server would stop
+    // reading after either.
+    for body in [
+        "{}".as_bytes(),
+        b"[1,2,3]",
+        b"null",
+        b"{\"jsonrpc\":\"1.0\",\"id\":5,\"method\":\"shutdown\"}",
+    ] {
+        server.send_raw(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+        server.send_raw(body);
+    }
+    let mut request =
+        b"{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"no/such\",\"params\":{\"q\":\"\xe9\"}}"
+            .to_vec();
+    let mut frame = format!("Content-Length: {}\r\n\r\n", request.len()).into_bytes();
+    frame.append(&mut request);
+    server.send_raw(&frame);
+    assert_eq!(server.response(77).unwrap_err()["code"], -32601);
     let uri = "file:///w/northflank.json";
     server.open(uri, "{}");
     assert_eq!(server.server_text(uri)["version"], 1);
+    // Half an emoji (a lone surrogate escape, as editors send it) opens as U+FFFD, one UTF-16
+    // unit like the half it stands for.
+    let body = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///w/half.json","languageId":"json","version":1,"text":"[\"\ud83d\"]"}}}"#;
+    server.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    assert_eq!(
+        server.server_text("file:///w/half.json"),
+        json!({"version": 1, "text": "[\"\u{FFFD}\"]"})
+    );
     server.shutdown();
 }
 

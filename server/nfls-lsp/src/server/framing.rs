@@ -15,7 +15,8 @@
 //!   ticket. Sync notifications thus still pass through tower-lsp-server in the order they
 //!   arrived, with its lifecycle rules (nothing before `initialize`, nothing after `shutdown`).
 //!   Anything the fast decoder does not recognise — another method, `params` before `method`,
-//!   parameters of the wrong shape — goes to tower-lsp-server unchanged.
+//!   parameters of the wrong shape — goes to tower-lsp-server unchanged, if tower-lsp-server
+//!   can decode it: it stops reading for good after a frame it cannot (see [`dispatch`]).
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -25,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use tokio::io::{AsyncWriteExt, DuplexStream};
+use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{DidChangeTextDocumentParams, DidOpenTextDocumentParams};
 
 /// The notification that stands for a decoded sync notification; its params are [`Ticket`].
@@ -125,7 +127,10 @@ fn pump<R: Read>(
             }
             if buffer.len() > MAX_HEADER {
                 // No header in sight: skip garbage up to the next candidate header.
-                let skip = find(&buffer[1..], b"Content-Length").map_or(buffer.len(), |at| at + 1);
+                // Keep a tail that may be the start of a header cut by the read.
+                let keep = b"Content-Length".len() - 1;
+                let skip =
+                    find(&buffer[1..], b"Content-Length").map_or(buffer.len() - keep, |at| at + 1);
                 tracing::warn!("skipped {skip} bytes of input that are not an LSP message");
                 buffer.drain(..skip);
                 continue;
@@ -171,15 +176,14 @@ fn pump<R: Read>(
         } else {
             // A large message (a whole document): read the rest of it straight into a buffer
             // of its own, which goes away with the message.
+            // It grows as the bytes arrive: a `Content-Length` alone reserves little.
             let mut body = std::mem::take(&mut buffer);
-            let have = body.len();
-            body.resize(length, 0);
-            if let Err(err) = input.read_exact(&mut body[have..]) {
-                if err.kind() == io::ErrorKind::UnexpectedEof {
-                    tracing::warn!("input ended inside a message body");
-                    return Ok(());
-                }
-                return Err(err);
+            let rest = length - body.len();
+            body.reserve(rest.min(16 << 20));
+            input.by_ref().take(rest as u64).read_to_end(&mut body)?;
+            if body.len() < length {
+                tracing::warn!("input ended inside a message body");
+                return Ok(());
             }
             dispatch(&body, inbox, &mut forward)?;
             buffer = Vec::with_capacity(INITIAL_BUFFER);
@@ -187,12 +191,38 @@ fn pump<R: Read>(
     }
 }
 
-/// Passes on one body: a sync notification as a ticket, other JSON as it is.
+/// Passes on one body: a sync notification as a ticket, another message tower-lsp-server can
+/// decode as it is. tower-lsp-server stops reading for good after a frame it cannot decode, so
+/// anything else is repaired when that is possible (invalid UTF-8 and lone UTF-16 surrogate
+/// escapes, which editors do send for half a surrogate pair, become U+FFFD: one UTF-16 unit, so
+/// positions stay aligned) and dropped with a warning when it is not.
 fn dispatch(
     body: &[u8],
     inbox: &Inbox,
     forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
+    if let Some(done) = try_dispatch(body, inbox, forward) {
+        return done;
+    }
+    if let Some(repaired) = repaired(body)
+        && let Some(done) = try_dispatch(&repaired, inbox, forward)
+    {
+        tracing::warn!("repaired a message with invalid UTF-8 or a lone surrogate");
+        return done;
+    }
+    tracing::warn!(
+        "dropped a message that is not a JSON-RPC message ({} bytes)",
+        body.len()
+    );
+    Ok(())
+}
+
+/// [`dispatch`] for a body as it is; `None` when tower-lsp-server could not decode it.
+fn try_dispatch(
+    body: &[u8],
+    inbox: &Inbox,
+    forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
+) -> Option<io::Result<()>> {
     let start = std::time::Instant::now();
     match serde_json::from_slice::<Decoded>(body) {
         Ok(Decoded::Sync(message)) => {
@@ -201,27 +231,79 @@ fn dispatch(
             let body = format!(
                 r#"{{"jsonrpc":"2.0","method":"{SYNC_METHOD}","params":{{"ticket":{ticket}}}}}"#
             );
-            return forward(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+            Some(forward(
+                format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes(),
+            ))
         }
-        Ok(Decoded::Other) => {}
-        // Not one we know how to decode: tower-lsp-server decides, if it is JSON at all.
-        Err(_) if serde_json::from_slice::<IgnoredAny>(body).is_ok() => {}
-        Err(_) => {
-            tracing::warn!(
-                "dropped a message whose body is not valid JSON ({} bytes)",
-                body.len()
-            );
-            return Ok(());
+        Ok(Decoded::Internal) => {
+            tracing::warn!("dropped a {SYNC_METHOD} message from the client");
+            Some(Ok(()))
+        }
+        _ if tower_lsp_decodes(body) => Some(
+            forward(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
+                .and_then(|()| forward(body)),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether tower-lsp-server can decode `body`: UTF-8 text holding a JSON-RPC 2.0 response, or
+/// a request or notification.
+fn tower_lsp_decodes(body: &[u8]) -> bool {
+    std::str::from_utf8(body).is_ok_and(|text| {
+        serde_json::from_str::<jsonrpc::Response>(text).is_ok()
+            || serde_json::from_str::<jsonrpc::Request>(text).is_ok()
+    })
+}
+
+/// `body` with invalid UTF-8 and lone surrogate escapes (`\ud83d` without its pair) replaced
+/// by U+FFFD; `None` when it has neither.
+fn repaired(body: &[u8]) -> Option<Vec<u8>> {
+    let mut out = match String::from_utf8_lossy(body) {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(text) => Some(text.into_bytes()),
+    };
+    let bytes = out.clone().unwrap_or_else(|| body.to_vec());
+    let unit_at = |at: usize| -> Option<u32> {
+        if bytes.get(at) != Some(&b'\\') || bytes.get(at + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(bytes.get(at + 2..at + 6)?).ok()?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let (mut at, mut in_string) = (0, false);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                in_string = !in_string;
+                at += 1;
+            }
+            b'\\' if in_string => match unit_at(at) {
+                Some(0xD800..=0xDBFF)
+                    if unit_at(at + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) =>
+                {
+                    at += 12
+                }
+                Some(0xD800..=0xDFFF) => {
+                    out.get_or_insert_with(|| bytes.clone())[at..at + 6]
+                        .copy_from_slice(b"\\ufffd");
+                    at += 6;
+                }
+                Some(_) => at += 6,
+                None => at += 2,
+            },
+            _ => at += 1,
         }
     }
-    forward(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())?;
-    forward(body)
+    out
 }
 
 /// A message body as the reader thread sees it.
 enum Decoded {
     Sync(SyncMessage),
-    /// Valid JSON of any other kind, for tower-lsp-server.
+    /// A message with our internal method: only the reader may send those.
+    Internal,
+    /// Valid JSON of any other kind.
     Other,
 }
 
@@ -257,6 +339,10 @@ impl<'de> Visitor<'de> for DecodedVisitor {
                     method = match map.next_value::<Key>()? {
                         Key::DidOpen => Some(SyncMethod::Open),
                         Key::DidChange => Some(SyncMethod::Change),
+                        Key::Internal => {
+                            skip_entries(map)?;
+                            return Ok(Decoded::Internal);
+                        }
                         _ => return skip_entries(map),
                     }
                 }
@@ -329,6 +415,7 @@ enum Key {
     Version2,
     DidOpen,
     DidChange,
+    Internal,
     Other,
 }
 
@@ -350,6 +437,7 @@ impl<'de> Deserialize<'de> for Key {
                     "2.0" => Key::Version2,
                     "textDocument/didOpen" => Key::DidOpen,
                     "textDocument/didChange" => Key::DidChange,
+                    SYNC_METHOD => Key::Internal,
                     _ => Key::Other,
                 })
             }
@@ -434,17 +522,64 @@ mod tests {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
     }
 
+    const SHUTDOWN: &str = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+    const ANSWER: &str = r#"{"jsonrpc":"2.0","id":0,"result":null}"#;
+
     #[test]
     fn good_frames_pass_bad_ones_are_dropped() {
-        let input = b"Content-Length: 2\r\n\r\n{}\
-            Content-Length: 9\r\n\r\nnot json!\
-            garbage garbage\
-            Content-Length: 7\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n[1,2,3]\
-            Content-Length: x\r\n\r\n{}\
-            Content-Length: 4\r\n\r\nnull";
+        let input = format!(
+            "{}Content-Length: 9\r\n\r\nnot json!\
+             garbage garbage\
+             Content-Length: {}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{ANSWER}\
+             Content-Length: x\r\n\r\n{{}}{}",
+            frame(SHUTDOWN),
+            ANSWER.len(),
+            frame("null"),
+        );
+        assert_eq!(run(input.as_bytes()), frame(SHUTDOWN) + &frame(ANSWER));
+    }
+
+    /// JSON that tower-lsp-server cannot decode would stop it for good: such frames are dropped.
+    #[test]
+    fn json_that_is_not_json_rpc_is_dropped() {
+        for body in [
+            "{}",
+            "[1,2,3]",
+            "null",
+            r#"{"jsonrpc":"1.0","id":1,"method":"shutdown"}"#,
+            r#"{"jsonrpc":"2.0","method":"northflank/internal/documentSync","params":{"ticket":99}}"#,
+        ] {
+            assert_eq!(
+                run((frame(body) + &frame(SHUTDOWN)).as_bytes()),
+                frame(SHUTDOWN),
+                "{body}"
+            );
+        }
+    }
+
+    /// Invalid UTF-8 and lone surrogate escapes (half an emoji from an editor) become U+FFFD;
+    /// a paired surrogate and an escaped backslash before `u` stay as they are.
+    #[test]
+    fn invalid_text_is_repaired_not_dropped() {
+        let open = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.json","languageId":"json","version":1,"text":"a\ud83d b\udc00 \ud83d\ude00 \\ud83d"}}}"#;
+        let (out, inbox) = run_chunked(frame(open).as_bytes(), usize::MAX, MAX_BODY);
+        assert!(out.contains("northflank/internal/documentSync"), "{out}");
+        let Some(SyncMessage::Open(opened)) = inbox.take(0) else {
+            panic!("the didOpen was not decoded")
+        };
         assert_eq!(
-            run(input),
-            "Content-Length: 2\r\n\r\n{}Content-Length: 7\r\n\r\n[1,2,3]Content-Length: 4\r\n\r\nnull"
+            opened.text_document.text,
+            "a\u{FFFD} b\u{FFFD} \u{1F600} \\ud83d"
+        );
+        let mut request = br#"{"jsonrpc":"2.0","id":2,"method":"x","params":{"q":""#.to_vec();
+        request.extend_from_slice(b"\xe9t\xe9\"}}");
+        let mut input = format!("Content-Length: {}\r\n\r\n", request.len()).into_bytes();
+        input.extend_from_slice(&request);
+        assert_eq!(
+            run(&input),
+            frame(
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"x\",\"params\":{\"q\":\"\u{FFFD}t\u{FFFD}\"}}"
+            )
         );
     }
 
@@ -462,9 +597,9 @@ mod tests {
         let max_body = 100_000;
         let mut input = format!("Content-Length: {}\r\n\r\n", max_body + 1).into_bytes();
         input.extend(std::iter::repeat_n(b' ', max_body + 1));
-        input.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
+        input.extend_from_slice(frame(SHUTDOWN).as_bytes());
         let (out, _) = run_chunked(&input, 4096, max_body);
-        assert_eq!(out, "Content-Length: 2\r\n\r\n{}");
+        assert_eq!(out, frame(SHUTDOWN));
     }
 
     #[test]
@@ -508,8 +643,6 @@ mod tests {
             r#"{"jsonrpc":"2.0","params":{"textDocument":{"uri":"file:///a.json","version":2},"contentChanges":[]},"method":"textDocument/didChange"}"#,
             // params of the wrong shape
             r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.json"}}}"#,
-            // not JSON-RPC 2.0
-            r#"{"jsonrpc":"1.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a.json","version":2},"contentChanges":[]}}"#,
             // a request that happens to use the method name
             r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/didOpen","params":{}}"#,
             r#"{"jsonrpc":"2.0","method":"textDocument/didOpenX","params":{}}"#,
@@ -522,7 +655,7 @@ mod tests {
     }
 
     /// Any bytes, cut anywhere: the reader never panics, and everything it passes on is a
-    /// whole frame whose body is JSON.
+    /// whole frame tower-lsp-server can decode.
     #[test]
     fn arbitrary_input_passes_only_whole_json_frames() {
         let good = [
