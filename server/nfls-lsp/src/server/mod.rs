@@ -193,8 +193,8 @@ impl Backend {
     /// Publishes the diagnostics of `uri` as soon as they are computed. After a change
     /// (`debounce`) that arrives while the previous version's diagnostics are still being
     /// computed — keystrokes in a burst — it waits the configured pause first, so that a
-    /// burst costs one analysis at its end rather than one per keystroke; a lone change
-    /// goes straight to analysis.
+    /// burst is analysed at its start and at its end rather than at every keystroke; a lone
+    /// change goes straight to analysis.
     fn publish_diagnostics_after(&self, uri: Uri, debounce: bool) {
         let push = self.pushes_diagnostics();
         let announce = self.client_info().document_kind;
@@ -255,12 +255,13 @@ impl Backend {
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(task_uri.clone(), kind);
                 if previous != Some(kind) {
-                    client
-                        .send_notification::<DocumentKindNotification>(DocumentKindParams {
+                    state.output.notify(
+                        <DocumentKindNotification as notification::Notification>::METHOD,
+                        &DocumentKindParams {
                             uri: task_uri.clone(),
                             kind: kind.map(str::to_owned),
-                        })
-                        .await;
+                        },
+                    );
                 }
             }
             if !push {

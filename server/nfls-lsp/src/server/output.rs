@@ -5,11 +5,12 @@
 //! Why: tower-lsp-server turns a notification's parameters into a `serde_json::Value` before
 //! writing it, and writes through tokio's blocking pool. For the 1,033 diagnostics of a 1 MB
 //! template that cost 5–7 ms per publish; serialising the parameters directly takes about 1 ms.
-//! Every `publishDiagnostics` goes this way (never some through tower-lsp-server), so a
-//! document's diagnostics always reach the client in the order they were published.
+//! Every `publishDiagnostics` and `northflank/documentKind` goes this way (never some through
+//! tower-lsp-server), so a document's diagnostics and kind reach the client in the order they
+//! were sent.
 
 use std::io::{self, Write};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -17,9 +18,6 @@ use serde::Serialize;
 use tokio::io::{AsyncReadExt, DuplexStream};
 
 use super::framing::{content_length, find};
-
-/// Frames waiting for the writer; a client that stops reading stalls their senders here.
-const QUEUE: usize = 1024;
 
 enum Item {
     Frame(Vec<u8>),
@@ -30,7 +28,9 @@ enum Item {
 /// Sends the server's own messages to the client.
 #[derive(Clone, Debug)]
 pub struct Output {
-    items: SyncSender<Item>,
+    /// Unbounded: a sender never waits (`didClose` publishes on the thread that reads the
+    /// client's messages; blocking it while the client blocks on us would deadlock).
+    items: Sender<Item>,
 }
 
 /// The threads behind an [`Output`], to be finished when the server stops.
@@ -43,7 +43,7 @@ pub struct Writer {
 /// for the server's own messages, and the [`Writer`] to finish at the end. Must be called
 /// inside the tokio runtime.
 pub fn start() -> io::Result<(DuplexStream, Output, Writer)> {
-    let (items, received) = mpsc::sync_channel(QUEUE);
+    let (items, received) = mpsc::channel();
     std::thread::Builder::new()
         .name("stdout".to_owned())
         .spawn(move || write_all(io::stdout().lock(), received))?;
@@ -124,11 +124,7 @@ fn write_all(mut stdout: impl Write, items: Receiver<Item>) {
 }
 
 /// Reads tower-lsp-server's output and passes it on frame by frame.
-fn forward_frames(
-    handle: &tokio::runtime::Handle,
-    mut input: DuplexStream,
-    items: &SyncSender<Item>,
-) {
+fn forward_frames(handle: &tokio::runtime::Handle, mut input: DuplexStream, items: &Sender<Item>) {
     let mut buffer = Vec::with_capacity(64 * 1024);
     loop {
         match handle.block_on(input.read_buf(&mut buffer)) {
@@ -192,7 +188,7 @@ mod tests {
 
     #[test]
     fn notifications_and_flushes_are_written_in_order() {
-        let (items, received) = mpsc::sync_channel(QUEUE);
+        let (items, received) = mpsc::channel();
         let output = Output { items };
         output.notify("a/b", &serde_json::json!({"x": [1, "é"]}));
         let (done, flushed) = mpsc::channel();
