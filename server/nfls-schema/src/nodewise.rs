@@ -90,7 +90,7 @@ pub(crate) struct DispatcherLayout {
     /// `$id` of its document.
     id: String,
     /// Its name in `$defs`.
-    name: String,
+    pub(crate) name: String,
     property: String,
     /// Kind → `$ref` of the kind's definition (relative to the document).
     kinds: Vec<(String, String)>,

@@ -909,6 +909,40 @@ fn the_validation_layout_keeps_every_schema_fact() {
     assert!(crate::lookup(template, "/$defs/nothing").is_none());
 }
 
+/// A `$ref` into a dispatcher's inside (`#/$defs/node/…`) would read the `true` that stands
+/// there for validation: the schemas must not have one.
+#[test]
+fn no_reference_points_inside_a_dispatcher() {
+    let set = SchemaSet::embedded();
+    let insides: Vec<String> = set
+        .layout
+        .iter()
+        .map(|dispatcher| format!("/$defs/{}/", dispatcher.name))
+        .collect();
+    let mut stack: Vec<&serde_json::Value> = set.documents.values().map(|d| &**d).collect();
+    let mut references = 0;
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::Object(object) => {
+                if let Some(reference) = object.get("$ref").and_then(serde_json::Value::as_str) {
+                    references += 1;
+                    let pointer = reference.split_once('#').map_or("", |(_, pointer)| pointer);
+                    assert!(
+                        !insides
+                            .iter()
+                            .any(|inside| pointer.starts_with(inside.as_str())),
+                        "{reference}"
+                    );
+                }
+                stack.extend(object.values());
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    assert!(references > 1000, "only {references} references");
+}
+
 #[test]
 fn every_unit_compiles() {
     let plan = SchemaSet::embedded().plan().expect("the plan builds");
