@@ -138,11 +138,13 @@ fn garbage_on_the_wire_and_unknown_methods_do_not_kill_the_server() {
         "{}".as_bytes(),
         b"[1,2,3]",
         b"null",
-        b"{\"jsonrpc\":\"1.0\",\"id\":5,\"method\":\"shutdown\"}",
+        b"{\"jsonrpc\":\"1.0\",\"id\":9005,\"method\":\"shutdown\"}",
     ] {
         server.send_raw(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
         server.send_raw(body);
     }
+    // The request among them is refused, so that the client does not wait for it.
+    assert_eq!(server.response(9005).unwrap_err()["code"], -32600);
     let mut request =
         b"{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"no/such\",\"params\":{\"q\":\"\xe9\"}}"
             .to_vec();

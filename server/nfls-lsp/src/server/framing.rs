@@ -90,7 +90,7 @@ impl Inbox {
 
 /// Starts the reader thread on stdin and returns the stream to hand to tower-lsp-server.
 /// Must be called inside the tokio runtime.
-pub fn start(inbox: Arc<Inbox>) -> io::Result<DuplexStream> {
+pub fn start(inbox: Arc<Inbox>, output: super::output::Output) -> io::Result<DuplexStream> {
     let handle = tokio::runtime::Handle::current();
     let (server_side, mut filter_side) = tokio::io::duplex(INITIAL_BUFFER);
     std::thread::Builder::new()
@@ -102,7 +102,8 @@ pub fn start(inbox: Arc<Inbox>) -> io::Result<DuplexStream> {
                     filter_side.flush().await
                 })
             };
-            if let Err(err) = pump(io::stdin().lock(), MAX_BODY, &inbox, forward) {
+            let answer = |id: serde_json::Value| output.refuse(id);
+            if let Err(err) = pump(io::stdin().lock(), MAX_BODY, &inbox, forward, answer) {
                 tracing::debug!("input reader stopped: {err}");
             }
             // Dropping `filter_side` ends the stream: the server sees the end of its input.
@@ -110,12 +111,14 @@ pub fn start(inbox: Arc<Inbox>) -> io::Result<DuplexStream> {
     Ok(server_side)
 }
 
-/// Reads frames from `input` until it ends, passing each good one (or its ticket) to `forward`.
+/// Reads frames from `input` until it ends, passing each good one (or its ticket) to `forward`
+/// and the id of each request it must drop to `answer`.
 fn pump<R: Read>(
     mut input: R,
     max_body: usize,
     inbox: &Inbox,
     mut forward: impl FnMut(&[u8]) -> io::Result<()>,
+    mut answer: impl FnMut(serde_json::Value),
 ) -> io::Result<()> {
     let mut buffer: Vec<u8> = Vec::with_capacity(INITIAL_BUFFER);
     let mut eof = false;
@@ -171,7 +174,7 @@ fn pump<R: Read>(
             continue;
         }
         if buffer.len() >= length {
-            dispatch(&buffer[..length], inbox, &mut forward)?;
+            dispatch(&buffer[..length], inbox, &mut forward, &mut answer)?;
             buffer.drain(..length);
         } else {
             // A large message (a whole document): read the rest of it straight into a buffer
@@ -185,7 +188,7 @@ fn pump<R: Read>(
                 tracing::warn!("input ended inside a message body");
                 return Ok(());
             }
-            dispatch(&body, inbox, &mut forward)?;
+            dispatch(&body, inbox, &mut forward, &mut answer)?;
             buffer = Vec::with_capacity(INITIAL_BUFFER);
         }
     }
@@ -195,17 +198,20 @@ fn pump<R: Read>(
 /// decode as it is. tower-lsp-server stops reading for good after a frame it cannot decode, so
 /// anything else is repaired when that is possible (invalid UTF-8 and lone UTF-16 surrogate
 /// escapes, which editors do send for half a surrogate pair, become U+FFFD: one UTF-16 unit, so
-/// positions stay aligned) and dropped with a warning when it is not.
+/// positions stay aligned) and dropped with a warning when it is not; a dropped request with
+/// an id gets an "invalid request" error, so that the client does not wait for it.
 fn dispatch(
     body: &[u8],
     inbox: &Inbox,
     forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
+    answer: &mut impl FnMut(serde_json::Value),
 ) -> io::Result<()> {
     if let Some(done) = try_dispatch(body, inbox, forward) {
         return done;
     }
-    if let Some(repaired) = repaired(body)
-        && let Some(done) = try_dispatch(&repaired, inbox, forward)
+    let repaired = repaired(body);
+    if let Some(repaired) = &repaired
+        && let Some(done) = try_dispatch(repaired, inbox, forward)
     {
         tracing::warn!("repaired a message with invalid UTF-8 or a lone surrogate");
         return done;
@@ -214,6 +220,13 @@ fn dispatch(
         "dropped a message that is not a JSON-RPC message ({} bytes)",
         body.len()
     );
+    let id = serde_json::from_slice::<serde_json::Value>(repaired.as_deref().unwrap_or(body))
+        .ok()
+        .and_then(|message| message.get("id").cloned())
+        .filter(|id| id.is_number() || id.is_string());
+    if let Some(id) = id {
+        answer(id);
+    }
     Ok(())
 }
 
@@ -490,10 +503,18 @@ pub(super) fn content_length(header: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     /// What the server side receives for `input` read `chunk` bytes at a time, and the inbox.
-    fn run_chunked(input: &[u8], chunk: usize, max_body: usize) -> (String, Inbox) {
+    /// What the server side receives for `input` read `chunk` bytes at a time, the ids of the
+    /// requests answered with an error, and the inbox.
+    fn run_answered(
+        input: &[u8],
+        chunk: usize,
+        max_body: usize,
+    ) -> (String, Vec<serde_json::Value>, Inbox) {
         struct Chunked<'a>(&'a [u8], usize);
         impl Read for Chunked<'_> {
             fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -505,12 +526,21 @@ mod tests {
         }
         let inbox = Inbox::default();
         let mut out = Vec::new();
-        pump(Chunked(input, chunk), max_body, &inbox, |bytes| {
+        let mut answered = Vec::new();
+        let forward = |bytes: &[u8]| {
             out.extend_from_slice(bytes);
             Ok(())
+        };
+        pump(Chunked(input, chunk), max_body, &inbox, forward, |id| {
+            answered.push(id)
         })
         .unwrap();
-        (String::from_utf8(out).unwrap(), inbox)
+        (String::from_utf8(out).unwrap(), answered, inbox)
+    }
+
+    fn run_chunked(input: &[u8], chunk: usize, max_body: usize) -> (String, Inbox) {
+        let (out, _, inbox) = run_answered(input, chunk, max_body);
+        (out, inbox)
     }
 
     fn run(input: &[u8]) -> String {
@@ -549,11 +579,19 @@ mod tests {
             r#"{"jsonrpc":"1.0","id":1,"method":"shutdown"}"#,
             r#"{"jsonrpc":"2.0","method":"northflank/internal/documentSync","params":{"ticket":99}}"#,
         ] {
-            assert_eq!(
-                run((frame(body) + &frame(SHUTDOWN)).as_bytes()),
-                frame(SHUTDOWN),
-                "{body}"
+            let (out, answered, _) = run_answered(
+                (frame(body) + &frame(SHUTDOWN)).as_bytes(),
+                usize::MAX,
+                MAX_BODY,
             );
+            assert_eq!(out, frame(SHUTDOWN), "{body}");
+            // A request with a usable id is answered with an error; nothing else is.
+            let expected = if body.contains("\"1.0\"") {
+                vec![json!(1)]
+            } else {
+                vec![]
+            };
+            assert_eq!(answered, expected, "{body}");
         }
     }
 

@@ -51,18 +51,18 @@ pub async fn run() {
         schemas.warm_up_common();
         tracing::debug!(elapsed = ?start.elapsed(), "common validators compiled");
     });
-    let inbox = Arc::new(framing::Inbox::default());
-    let stdin = match framing::start(Arc::clone(&inbox)) {
-        Ok(stdin) => stdin,
-        Err(err) => {
-            tracing::error!("cannot start reading stdin: {err}");
-            return;
-        }
-    };
     let (stdout, output, writer) = match output::start() {
         Ok(started) => started,
         Err(err) => {
             tracing::error!("cannot start writing stdout: {err}");
+            return;
+        }
+    };
+    let inbox = Arc::new(framing::Inbox::default());
+    let stdin = match framing::start(Arc::clone(&inbox), output.clone()) {
+        Ok(stdin) => stdin,
+        Err(err) => {
+            tracing::error!("cannot start reading stdin: {err}");
             return;
         }
     };

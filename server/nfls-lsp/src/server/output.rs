@@ -84,6 +84,20 @@ impl Output {
         }
     }
 
+    /// Answers a request the server cannot read with an "invalid request" error.
+    pub fn refuse(&self, id: serde_json::Value) {
+        let body = serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": id,
+            "error": {"code": -32600, "message": "invalid request: not a JSON-RPC 2.0 message"},
+        })
+        .to_string();
+        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
+        if self.items.send(Item::Frame(frame)).is_err() {
+            tracing::debug!("refusal not sent: the writer has stopped");
+        }
+    }
+
     /// Waits, up to `limit`, until everything sent before is written. False on time-out or
     /// when the writer has stopped.
     fn flush(&self, limit: Duration) -> bool {
