@@ -1,6 +1,8 @@
 //! Times the steps of an analysis of a file, each the best of N runs, with a warm validation
 //! cache (the steady state of typing): `cargo run --release -p nfls-ide --example analyze_loop
-//! -- FILE [N]`.
+//! -- FILE [N]`. First it times one analysis as a server's first (the common validators compiled,
+//! the file's other ones not). `MEMORY=1` prints the RSS after each step instead, in a fresh
+//! process; `COMMON=1` with it compiles the common validators first, as the server does.
 #![allow(clippy::print_stderr)]
 use std::time::{Duration, Instant};
 
@@ -40,9 +42,6 @@ fn main() {
     let config = nfls_ide::AnalysisConfig::default();
     // The first analysis in a server that compiled the common validators at start-up.
     nfls_schema::SchemaSet::embedded().warm_up_common();
-    if std::env::var_os("ALL").is_some() {
-        nfls_schema::SchemaSet::embedded().warm_up(nfls_schema::DocumentKind::Template, true);
-    }
     let start = Instant::now();
     let first = nfls_ide::analyze(&text, Some("x.json"), &config);
     eprintln!(
