@@ -27,31 +27,32 @@ pub use query::{
 };
 pub use validate::{Level, MAX_VALIDATION_DEPTH, SchemaProblem, Suggestion};
 
-/// The schema files compiled into the binary: (file name, contents).
+/// The schema files compiled into the binary, without indentation (see `build.rs`): (file
+/// name, contents).
 const EMBEDDED: &[(&str, &str)] = &[
     (
         "nodes.schema.json",
-        include_str!("../../../schemas/nodes.schema.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/nodes.schema.json")),
     ),
     (
         "template.schema.json",
-        include_str!("../../../schemas/template.schema.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/template.schema.json")),
     ),
     (
         "release-flow.schema.json",
-        include_str!("../../../schemas/release-flow.schema.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/release-flow.schema.json")),
     ),
     (
         "preview-template.schema.json",
-        include_str!("../../../schemas/preview-template.schema.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/preview-template.schema.json")),
     ),
     (
         "workflow.schema.json",
-        include_str!("../../../schemas/workflow.schema.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/workflow.schema.json")),
     ),
     (
         "preview-blueprint.schema.json",
-        include_str!("../../../schemas/preview-blueprint.schema.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/preview-blueprint.schema.json")),
     ),
 ];
 

@@ -877,6 +877,40 @@ fn units_nest_where_the_schemas_dispatch() {
     }
 }
 
+/// The binary embeds the committed schema files without their indentation (`build.rs`):
+/// the same content, key order included, and every committed file is embedded.
+#[test]
+fn the_embedded_schemas_are_the_committed_files() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
+    let mut committed: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".schema.json"))
+        .collect();
+    committed.sort();
+    let mut embedded: Vec<String> = crate::EMBEDDED
+        .iter()
+        .map(|(file, _)| (*file).to_owned())
+        .collect();
+    embedded.sort();
+    assert_eq!(embedded, committed);
+    for (file, text) in crate::EMBEDDED {
+        let on_disk = std::fs::read_to_string(folder.join(file)).unwrap();
+        assert!(
+            !text.contains('\n') && text.len() < on_disk.len(),
+            "{file} is embedded with its indentation"
+        );
+        let on_disk: serde_json::Value = serde_json::from_str(&on_disk).unwrap();
+        let embedded: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(embedded, on_disk, "{file}");
+        assert_eq!(
+            serde_json::to_string(&embedded).unwrap(),
+            serde_json::to_string(&on_disk).unwrap(),
+            "{file}: key order"
+        );
+    }
+}
+
 /// One copy of the schemas serves validation and the features: laid out for validation,
 /// each document still holds exactly what its file says, and a dispatcher reads as its
 /// content where the features look it up.
