@@ -46,51 +46,93 @@ pub fn analyze_with_cache(
     config: &AnalysisConfig,
     cache: &ValidationCache,
 ) -> Analysis {
+    parse_and_classify(text, path, config).finish(cache)
+}
+
+/// The first stage of an analysis: the syntax tree and what kind of document it is. Cheap
+/// (a few milliseconds for a megabyte), so a server can show syntax errors before the
+/// schema checks and the semantic model are done.
+#[derive(Debug)]
+pub struct Parsed {
+    pub parse: Parse,
+    /// `None` when the file is not a Northflank document: then there are no diagnostics.
+    pub classification: Option<Classification>,
+}
+
+/// Parses and classifies `text`; [`Parsed::finish`] completes the analysis.
+pub fn parse_and_classify(text: &str, path: Option<&str>, config: &AnalysisConfig) -> Parsed {
     let parse = nfls_syntax::parse(text);
     let classification = classify(&parse.tree, path, &config.associations);
-    let mut diagnostics = Vec::new();
-    let mut semantic = Model::default();
-    if let Some(classification) = &classification {
-        diagnostics.extend(parse.errors.iter().map(Diagnostic::from));
-        let schemas = SchemaSet::embedded();
-        // The semantic model and the schema checks are independent: on two cores they take
-        // the time of the longer one.
-        let (problems, model) = std::thread::scope(|scope| {
-            let model = scope.spawn(|| Model::build(&parse, classification));
-            let problems = schemas.validate_with(&parse.tree, classification.kind, cache);
-            let model = model
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (problems, model)
-        });
-        semantic = model;
-        diagnostics.extend(problems.into_iter().map(|problem| {
-            let fixes = crate::schema_fixes::fixes(&parse.tree, classification.kind, &problem);
-            let severity = match problem.level {
-                Level::Error => Severity::Error,
-                Level::Warning => Severity::Warning,
-                Level::Information => Severity::Information,
-                Level::Hint => Severity::Hint,
-            };
-            Diagnostic {
-                range: problem.range,
-                severity,
-                code: problem.code.into(),
-                message: problem.message,
-                docs_url: problem.docs_url,
-                deprecated: problem.deprecated,
-                fixes,
-            }
-        }));
-        document_hints(&parse, classification, &mut diagnostics);
-        diagnostics.extend(semantic.diagnostics(&parse));
-    }
-    diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
-    Analysis {
+    Parsed {
         parse,
         classification,
-        diagnostics,
-        semantic,
+    }
+}
+
+impl Parsed {
+    /// The syntax errors of a Northflank document (none for a file that is not ours): the
+    /// first part of the complete analysis's diagnostics, with the same ranges and messages.
+    pub fn syntax_diagnostics(&self) -> Vec<Diagnostic> {
+        if self.classification.is_none() {
+            return Vec::new();
+        }
+        let mut diagnostics: Vec<Diagnostic> =
+            self.parse.errors.iter().map(Diagnostic::from).collect();
+        diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
+        diagnostics
+    }
+
+    /// The rest of the analysis: schema checks (reusing `cache`), the semantic model and its
+    /// checks.
+    pub fn finish(self, cache: &ValidationCache) -> Analysis {
+        let Parsed {
+            parse,
+            classification,
+        } = self;
+        let mut diagnostics = Vec::new();
+        let mut semantic = Model::default();
+        if let Some(classification) = &classification {
+            diagnostics.extend(parse.errors.iter().map(Diagnostic::from));
+            let schemas = SchemaSet::embedded();
+            // The semantic model and the schema checks are independent: on two cores they
+            // take the time of the longer one.
+            let (problems, model) = std::thread::scope(|scope| {
+                let model = scope.spawn(|| Model::build(&parse, classification));
+                let problems = schemas.validate_with(&parse.tree, classification.kind, cache);
+                let model = model
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (problems, model)
+            });
+            semantic = model;
+            diagnostics.extend(problems.into_iter().map(|problem| {
+                let fixes = crate::schema_fixes::fixes(&parse.tree, classification.kind, &problem);
+                let severity = match problem.level {
+                    Level::Error => Severity::Error,
+                    Level::Warning => Severity::Warning,
+                    Level::Information => Severity::Information,
+                    Level::Hint => Severity::Hint,
+                };
+                Diagnostic {
+                    range: problem.range,
+                    severity,
+                    code: problem.code.into(),
+                    message: problem.message,
+                    docs_url: problem.docs_url,
+                    deprecated: problem.deprecated,
+                    fixes,
+                }
+            }));
+            document_hints(&parse, classification, &mut diagnostics);
+            diagnostics.extend(semantic.diagnostics(&parse));
+        }
+        diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
+        Analysis {
+            parse,
+            classification,
+            diagnostics,
+            semantic,
+        }
     }
 }
 

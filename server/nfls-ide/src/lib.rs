@@ -17,7 +17,10 @@ mod structure;
 pub mod types;
 
 pub use actions::code_actions;
-pub use analysis::{Analysis, AnalysisConfig, analyze, analyze_syntax_only, analyze_with_cache};
+pub use analysis::{
+    Analysis, AnalysisConfig, Parsed, analyze, analyze_syntax_only, analyze_with_cache,
+    parse_and_classify,
+};
 pub use completion::completions;
 pub use diagnostic::{Diagnostic, Severity};
 pub use hover::hover;
