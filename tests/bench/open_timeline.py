@@ -10,11 +10,15 @@ FILE under another name, so what it compiles for such a file is ready):
   encoded      the client has the message as bytes (Python's json.dumps)
   written      the last byte is in the pipe
   decoded      the server has decoded the message (its log)
+  stored       the server holds the document (its log)
+  syntax       the server has parsed it and sent the syntax errors (its log)
+  first        the client has the first publishDiagnostics (the syntax errors, no version)
   analysed     the server has the analysis: parse, schema checks, semantic model (its log)
-  received     the client has read the publishDiagnostics frame
+  received     the client has read the complete publishDiagnostics frame (with the version)
   parsed       the client has parsed it (Python's json.loads)
 Prints one line per run and the medians. `server` = received - written: what the server
-itself takes, without the client's own encoding and decoding.
+itself takes, without the client's own encoding and decoding; `server first` = first -
+written.
 """
 import argparse
 import datetime
@@ -73,9 +77,11 @@ def run_once(server, path, wait, warm):
                 result = [None for _ in items] if message["method"] == "workspace/configuration" else None
                 send({"jsonrpc": "2.0", "id": message["id"], "result": result})
             elif (message.get("method") == "textDocument/publishDiagnostics"
-                  and message["params"]["uri"] == uri and "received" not in received):
-                received["received"] = got
-                received["parsed"] = time.time()
+                  and message["params"]["uri"] == uri):
+                received.setdefault("first", got)
+                if "version" in message["params"] and "received" not in received:
+                    received["received"] = got
+                    received["parsed"] = time.time()
 
     threading.Thread(target=reader, daemon=True).start()
     send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -110,10 +116,13 @@ def run_once(server, path, wait, warm):
         stamp = log_time(line)
         if stamp is None or stamp < start:
             continue
-        if "sync notification decoded" in line and "decoded" not in marks:
-            marks["decoded"] = stamp
-        elif "analysed" in line and "analysed" not in marks:
-            marks["analysed"] = stamp
+        for mark, words in [("decoded", "sync notification decoded"),
+                            ("stored", "document stored"),
+                            ("parse start", "analysis started"),
+                            ("syntax", "syntax errors published"),
+                            ("analysed", "analysed")]:
+            if words in line and mark not in marks:
+                marks[mark] = stamp
     os.unlink(log.name)
     marks.update(received)
     return {name: round((at - start) * 1000, 1) for name, at in marks.items()}
@@ -127,16 +136,19 @@ def main():
     parser.add_argument("--wait", type=float, default=1.0)
     parser.add_argument("--warm", action="store_true")
     args = parser.parse_args()
-    names = ["encoded", "written", "decoded", "analysed", "received", "parsed"]
+    names = ["encoded", "written", "decoded", "stored", "parse start", "syntax", "first", "analysed",
+             "received", "parsed"]
     rows = []
     for _ in range(args.runs):
         row = run_once(args.server, args.file, args.wait, args.warm)
         if "received" in row and "written" in row:
             row["server"] = round(row["received"] - row["written"], 1)
+        if "first" in row and "written" in row:
+            row["server first"] = round(row["first"] - row["written"], 1)
         rows.append(row)
         print(json.dumps(row))
     summary = {name: statistics.median(row[name] for row in rows if name in row)
-               for name in names + ["server"] if any(name in row for row in rows)}
+               for name in names + ["server", "server first"] if any(name in row for row in rows)}
     print("median ms after the client starts encoding:", json.dumps(summary))
 
 

@@ -40,6 +40,60 @@ fn did_open_pushes_syntax_diagnostics_at_exact_ranges() {
     server.shutdown();
 }
 
+/// A template with a missing comma (syntax) and an unknown property (schema).
+const SYNTAX_AND_SCHEMA: &str = r#"{
+  "apiVersion": "v1.2",
+  "name": "demo"⟦⟧
+  "colour": "red",
+  "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": []}}
+}
+"#;
+
+#[test]
+fn an_opened_document_shows_its_syntax_errors_first_then_everything() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let fixture = Fixture::parse(SYNTAX_AND_SCHEMA);
+    server.open(TEMPLATE_URI, &fixture.text);
+    let syntax_error = json!({
+        "range": range(&fixture.text, fixture.ranges[0], false),
+        "severity": 1,
+        "code": "syntax/missing-comma",
+        "source": "northflank",
+        "message": missing_comma_message(),
+    });
+    // The first publish comes from the parse alone and names no version ...
+    let early = server.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == TEMPLATE_URI
+    });
+    assert_eq!(early.get("version"), None, "{early}");
+    assert_eq!(early["diagnostics"], json!([syntax_error]));
+    // ... the complete one follows, for version 1.
+    let complete = server.diagnostics(TEMPLATE_URI, 1);
+    let codes: Vec<&str> = complete
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["syntax/missing-comma", "schema/unknown-property"]);
+    assert_eq!(complete[0], syntax_error);
+    // An edit publishes once, with its version: what is on screen never drops to the
+    // syntax errors alone.
+    let start = fixture.text.find("  \"colour\"").unwrap();
+    let end = start + "  \"colour\": \"red\",\n".len();
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": TEMPLATE_URI, "version": 2},
+            "contentChanges": [{"range": range(&fixture.text, (start, end), false), "text": ""}],
+        }),
+    );
+    let published = server.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == TEMPLATE_URI
+    });
+    assert_eq!(published["version"], 2, "{published}");
+    assert_eq!(published["diagnostics"], json!([syntax_error]));
+    server.shutdown();
+}
+
 #[test]
 fn incremental_changes_with_multibyte_text_keep_ranges_exact() {
     for capabilities in [
@@ -317,6 +371,7 @@ fn file_associations_from_workspace_configuration_and_did_change_configuration()
     // The answer may be applied just after the open: then the document is analysed again.
     let params = server.notification("textDocument/publishDiagnostics", |params| {
         params["uri"] == uri
+            && params["version"] == 1
             && params["diagnostics"]
                 .as_array()
                 .is_some_and(|items| items.len() == 1)
@@ -324,12 +379,13 @@ fn file_associations_from_workspace_configuration_and_did_change_configuration()
     assert_eq!(params["diagnostics"][0]["code"], "syntax/missing-comma");
 
     // Settings pushed with the notification replace the old ones: the file is no longer ours.
+    // (Publishes from before may still be queued: the early one, a re-analysis.)
     server.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": {"northflank": {"files": {"custom/*.json": "none"}}}}),
     );
     let params = server.notification("textDocument/publishDiagnostics", |params| {
-        params["uri"] == uri
+        params["uri"] == uri && params["version"] == 1 && params["diagnostics"] == json!([])
     });
     assert_eq!(params["diagnostics"], json!([]));
     server.shutdown();

@@ -57,18 +57,37 @@ impl Snapshot {
     /// The analysis of this version, computed once on a blocking thread and shared by every
     /// request and the diagnostics task that ask for it.
     pub async fn analysis(self: &Arc<Snapshot>) -> Arc<Analysis> {
+        self.analysis_reporting(None).await
+    }
+
+    /// [`Snapshot::analysis`], handing the first stage (the parse and the document's kind) to
+    /// `early` on the analysing thread before the schema and semantic checks run, if this
+    /// call is the one that computes the analysis.
+    pub async fn analysis_reporting(
+        self: &Arc<Snapshot>,
+        early: Option<EarlyHook>,
+    ) -> Arc<Analysis> {
         self.analysis
             .get_or_init(|| {
                 let snapshot = Arc::clone(self);
                 async move {
                     let computed = tokio::task::spawn_blocking(move || {
+                        tracing::debug!(version = snapshot.version, "analysis started");
                         let start = std::time::Instant::now();
-                        let analysis = nfls_ide::analyze_with_cache(
+                        let parsed = nfls_ide::parse_and_classify(
                             &snapshot.text,
                             snapshot.path.as_deref(),
                             &snapshot.config,
-                            &snapshot.cache,
                         );
+                        tracing::debug!(
+                            version = snapshot.version,
+                            elapsed = ?start.elapsed(),
+                            "parsed and classified"
+                        );
+                        if let Some(early) = early {
+                            early(&snapshot, &parsed);
+                        }
+                        let analysis = parsed.finish(&snapshot.cache);
                         tracing::debug!(
                             version = snapshot.version,
                             bytes = snapshot.text.len(),
@@ -94,10 +113,15 @@ impl Snapshot {
     }
 }
 
+/// What [`Snapshot::analysis_reporting`] calls with an analysis's first stage.
+pub type EarlyHook = Box<dyn FnOnce(&Snapshot, &nfls_ide::Parsed) + Send>;
+
 #[derive(Debug)]
 struct Document {
     version: i32,
-    rope: Rope,
+    /// The text being edited, built from the snapshot's text on the first edit: a document
+    /// that is only read (most are) never holds a second copy of its text.
+    rope: Option<Rope>,
     parked: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
     snapshot: Arc<Snapshot>,
     /// This client numbers versions with gaps (Neovim 0.7 uses its change ticks): once a gap
@@ -109,14 +133,31 @@ impl Document {
     /// A new snapshot of the current text and version (the old one stays valid for whoever
     /// holds it).
     fn new_snapshot(&mut self, uri: &Uri, config: Arc<AnalysisConfig>) {
+        let text = match &self.rope {
+            Some(rope) => {
+                let mut text = String::with_capacity(rope.len_bytes());
+                rope.chunks().for_each(|chunk| text.push_str(chunk));
+                Arc::from(text)
+            }
+            None => Arc::clone(&self.snapshot.text),
+        };
         self.snapshot = Arc::new(Snapshot::new(
             uri.clone(),
             self.version,
             self.snapshot.path.clone(),
-            Arc::from(self.rope.to_string()),
+            text,
             config,
             Arc::clone(&self.snapshot.cache),
         ));
+    }
+
+    /// Applies `changes` to the text being edited.
+    fn apply(&mut self, changes: &[TextDocumentContentChangeEvent], encoding: Encoding) {
+        let snapshot = &self.snapshot;
+        let rope = self
+            .rope
+            .get_or_insert_with(|| Rope::from_str(&snapshot.text));
+        apply(rope, changes, encoding);
     }
 }
 
@@ -147,7 +188,6 @@ impl Documents {
         text: &str,
         config: Arc<AnalysisConfig>,
     ) -> Arc<Snapshot> {
-        let rope = Rope::from_str(text);
         let path = file_path(&uri);
         let snapshot = Arc::new(Snapshot::new(
             uri.clone(),
@@ -161,7 +201,7 @@ impl Documents {
             uri,
             Document {
                 version,
-                rope,
+                rope: None,
                 parked: BTreeMap::new(),
                 snapshot: Arc::clone(&snapshot),
                 gaps: false,
@@ -203,7 +243,7 @@ impl Documents {
             doc.parked.insert(version, changes);
             return ChangeOutcome::Parked;
         }
-        apply(&mut doc.rope, &changes, encoding);
+        doc.apply(&changes, encoding);
         doc.version = version;
         // Successors that arrived early can go on now.
         while let Some(entry) = doc.parked.first_entry() {
@@ -211,7 +251,7 @@ impl Documents {
                 break;
             }
             let (next, changes) = entry.remove_entry();
-            apply(&mut doc.rope, &changes, encoding);
+            doc.apply(&changes, encoding);
             doc.version = next;
         }
         doc.new_snapshot(uri, Arc::clone(&doc.snapshot.config));
@@ -227,7 +267,7 @@ impl Documents {
             return None;
         }
         for (version, changes) in std::mem::take(&mut doc.parked) {
-            apply(&mut doc.rope, &changes, encoding);
+            doc.apply(&changes, encoding);
             doc.version = version;
         }
         doc.gaps = true;

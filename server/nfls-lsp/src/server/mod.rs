@@ -187,7 +187,7 @@ impl Backend {
     /// Publishes the diagnostics of `uri` after a change, unless a newer version arrives first
     /// (then that version's task does it).
     fn schedule_diagnostics(&self, uri: Uri) {
-        self.publish_diagnostics_after(uri, true);
+        self.publish_diagnostics_after(uri, true, false);
     }
 
     /// Publishes the diagnostics of `uri` as soon as they are computed. After a change
@@ -195,7 +195,13 @@ impl Backend {
     /// computed — keystrokes in a burst — it waits the configured pause first, so that a
     /// burst is analysed at its start and at its end rather than at every keystroke; a lone
     /// change goes straight to analysis.
-    fn publish_diagnostics_after(&self, uri: Uri, debounce: bool) {
+    ///
+    /// With `early` (a document just opened: nothing was published for it yet), a Northflank
+    /// document's syntax errors are published as soon as it is parsed, before the schema and
+    /// semantic checks, without a version (LSP makes it optional): the complete diagnostics
+    /// follow, with the version. A large file shows its syntax errors at once; an edit never
+    /// publishes early, so the diagnostics on screen never drop to the syntax errors alone.
+    fn publish_diagnostics_after(&self, uri: Uri, debounce: bool, early: bool) {
         let push = self.pushes_diagnostics();
         let announce = self.client_info().document_kind;
         if !push && !announce {
@@ -233,7 +239,8 @@ impl Backend {
             else {
                 return;
             };
-            let analysis = snapshot.analysis().await;
+            let early = (early && push).then(|| early_syntax_publish(&state, encoding));
+            let analysis = snapshot.analysis_reporting(early).await;
             // The newest version wins: if the text moved on while we analysed, leave it to the
             // newer task.
             let current = state
@@ -469,6 +476,37 @@ impl Backend {
         })
         .await
     }
+}
+
+/// The hook that publishes a just-opened document's syntax errors from its analysis's first
+/// stage (see [`Backend::publish_diagnostics_after`]), unless the document is not ours or has
+/// moved on to a newer version meanwhile.
+fn early_syntax_publish(state: &Arc<State>, encoding: Encoding) -> documents::EarlyHook {
+    let state = Arc::clone(state);
+    Box::new(move |snapshot: &Snapshot, parsed: &nfls_ide::Parsed| {
+        if parsed.classification.is_none() {
+            return;
+        }
+        let current = state
+            .documents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .snapshot(&snapshot.uri)
+            .is_some_and(|current| current.version == snapshot.version);
+        if !current {
+            return;
+        }
+        let diagnostics = parsed
+            .syntax_diagnostics()
+            .iter()
+            .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding))
+            .collect();
+        state.output.notify(
+            <notification::PublishDiagnostics as notification::Notification>::METHOD,
+            &PublishDiagnosticsParams::new(snapshot.uri.clone(), diagnostics, None),
+        );
+        tracing::debug!(version = snapshot.version, "syntax errors published");
+    })
 }
 
 /// `northflank/documentKind`: tells a client that opted in which kind of Northflank document
@@ -708,7 +746,8 @@ impl LanguageServer for Backend {
                 &document.text,
                 config,
             );
-            self.publish_diagnostics_after(document.uri, false);
+            tracing::debug!(bytes = document.text.len(), "document stored");
+            self.publish_diagnostics_after(document.uri, false, true);
         });
     }
 
