@@ -17,8 +17,10 @@
 //! Where the nested units are (slots) comes from the schemas: every path from a unit's
 //! definition to a `$ref` to a dispatcher, such as `spec/steps/[]` of a `Workflow` node.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -240,7 +242,13 @@ impl Plan {
         // 3. Where units nest: every path from a unit's definition to a dispatcher.
         let walker = SlotWalker {
             set,
-            dispatchers: &places,
+            dispatchers: places
+                .iter()
+                .enumerate()
+                .map(|(index, place)| (place, index))
+                .collect(),
+            known: RefCell::new(HashMap::new()),
+            cuts: Cell::new(0),
         };
         for (unit, start) in pending_slots {
             if let Some((base, reference)) = start {
@@ -759,7 +767,14 @@ pub(crate) fn unescape(token: &str) -> String {
 /// Walks the original schemas from a unit's definition to every `$ref` to a dispatcher.
 struct SlotWalker<'s> {
     set: &'s SchemaSet,
-    dispatchers: &'s [Place],
+    /// Where each dispatcher is → its index.
+    dispatchers: HashMap<&'s Place, usize>,
+    /// The slots found under a definition, with paths relative to it: many units reach the
+    /// same definitions (the envelope, shared parts of specs), which are walked once.
+    known: RefCell<HashMap<Place, Rc<[Slot]>>>,
+    /// How many times a walk stopped at a `$ref` cycle or at the depth limit: what was found
+    /// under a definition while that happened depends on the way in, so it is not kept.
+    cuts: Cell<usize>,
 }
 
 impl SlotWalker<'_> {
@@ -774,20 +789,37 @@ impl SlotWalker<'_> {
         let Some((place, schema)) = self.resolve(base, reference) else {
             return;
         };
-        if let Some(dispatcher) = self.dispatchers.iter().position(|known| *known == place) {
+        if let Some(&dispatcher) = self.dispatchers.get(&place) {
             out.push(Slot {
                 path: path.clone(),
                 dispatcher,
             });
             return;
         }
-        if stack.len() >= MAX_SLOT_DEPTH || stack.contains(&place) {
-            return;
-        }
-        stack.push(place);
-        let base = stack.last().map(|(id, _)| id.clone()).unwrap_or_default();
-        self.walk(&base, schema, path, stack, out);
-        stack.pop();
+        let known = self.known.borrow().get(&place).cloned();
+        let found = match known {
+            Some(found) => found,
+            None => {
+                if stack.len() >= MAX_SLOT_DEPTH || stack.contains(&place) {
+                    self.cuts.set(self.cuts.get() + 1);
+                    return;
+                }
+                stack.push(place.clone());
+                let cuts = self.cuts.get();
+                let mut found = Vec::new();
+                self.walk(&place.0, schema, &mut Vec::new(), stack, &mut found);
+                stack.pop();
+                let found: Rc<[Slot]> = found.into();
+                if self.cuts.get() == cuts {
+                    self.known.borrow_mut().insert(place, Rc::clone(&found));
+                }
+                found
+            }
+        };
+        out.extend(found.iter().map(|slot| Slot {
+            path: path.iter().chain(&slot.path).cloned().collect(),
+            dispatcher: slot.dispatcher,
+        }));
     }
 
     fn walk(
