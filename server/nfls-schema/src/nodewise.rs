@@ -253,13 +253,7 @@ impl Plan {
         for (unit, start) in pending_slots {
             if let Some((base, reference)) = start {
                 let mut slots = Vec::new();
-                walker.walk_ref(
-                    &base,
-                    &reference,
-                    &mut Vec::new(),
-                    &mut Vec::new(),
-                    &mut slots,
-                );
+                walker.walk_ref(&base, &reference, &[], &mut Vec::new(), &mut slots);
                 slots.dedup();
                 units[unit].slots = slots;
             }
@@ -782,7 +776,7 @@ impl SlotWalker<'_> {
         &self,
         base: &str,
         reference: &str,
-        path: &mut Vec<Step>,
+        path: &[Step],
         stack: &mut Vec<Place>,
         out: &mut Vec<Slot>,
     ) {
@@ -791,7 +785,7 @@ impl SlotWalker<'_> {
         };
         if let Some(&dispatcher) = self.dispatchers.get(&place) {
             out.push(Slot {
-                path: path.clone(),
+                path: path.to_vec(),
                 dispatcher,
             });
             return;
