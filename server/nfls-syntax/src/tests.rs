@@ -1193,7 +1193,7 @@ fn line_index_empty_text() {
     assert_eq!(li.position(5, Encoding::Utf16), pos(0, 0));
     assert_eq!(li.offset(pos(3, 3), Encoding::Utf16), 0);
     assert_eq!(li.line_range(0), r(0, 0));
-    let li = LineIndex::from_shared(std::sync::Arc::from("x\ny"));
+    let li = LineIndex::from_shared(std::sync::Arc::new("x\ny".to_owned()));
     assert_eq!(li.text(), "x\ny");
     assert_eq!(li.range(r(0, 3), Encoding::Utf8), (pos(0, 0), pos(1, 1)));
 }

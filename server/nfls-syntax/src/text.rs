@@ -36,18 +36,20 @@ impl Position {
 /// binary search and a scan of one line.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    text: Arc<str>,
+    text: Arc<String>,
     /// Byte offset of each line's start; the first is 0.
     starts: Vec<u32>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        LineIndex::from_shared(Arc::from(text))
+        LineIndex::from_shared(Arc::new(text.to_owned()))
     }
 
-    /// The index of a text shared with its owner (no copy).
-    pub fn from_shared(text: Arc<str>) -> LineIndex {
+    /// The index of a text shared with its owner (no copy). An `Arc<String>` rather than an
+    /// `Arc<str>`: a server's text arrives as a `String` (decoded, or built from its edits),
+    /// which an `Arc<str>` would copy once more.
+    pub fn from_shared(text: Arc<String>) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);

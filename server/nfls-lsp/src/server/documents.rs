@@ -24,7 +24,7 @@ pub struct Snapshot {
     pub version: i32,
     /// The file path with `/` separators, for associations and git (None for non-file URIs).
     pub path: Option<String>,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     pub index: LineIndex,
     pub config: Arc<AnalysisConfig>,
     /// The document's schema-check results by part, shared by all its versions, so that a
@@ -38,7 +38,7 @@ impl Snapshot {
         uri: Uri,
         version: i32,
         path: Option<String>,
-        text: Arc<str>,
+        text: Arc<String>,
         config: Arc<AnalysisConfig>,
         cache: Arc<ValidationCache>,
     ) -> Snapshot {
@@ -137,7 +137,7 @@ impl Document {
             Some(rope) => {
                 let mut text = String::with_capacity(rope.len_bytes());
                 rope.chunks().for_each(|chunk| text.push_str(chunk));
-                Arc::from(text)
+                Arc::new(text)
             }
             None => Arc::clone(&self.snapshot.text),
         };
@@ -185,7 +185,7 @@ impl Documents {
         &mut self,
         uri: Uri,
         version: i32,
-        text: &str,
+        text: String,
         config: Arc<AnalysisConfig>,
     ) -> Arc<Snapshot> {
         let path = file_path(&uri);
@@ -193,7 +193,7 @@ impl Documents {
             uri.clone(),
             version,
             path,
-            Arc::from(text),
+            Arc::new(text),
             config,
             Arc::new(ValidationCache::new()),
         ));

@@ -740,13 +740,14 @@ impl LanguageServer for Backend {
                     .read()
                     .unwrap_or_else(|p| p.into_inner()),
             );
+            let bytes = document.text.len();
             self.documents().open(
                 document.uri.clone(),
                 document.version,
-                &document.text,
+                document.text,
                 config,
             );
-            tracing::debug!(bytes = document.text.len(), "document stored");
+            tracing::debug!(bytes, "document stored");
             self.publish_diagnostics_after(document.uri, false, true);
         });
     }

@@ -33,7 +33,7 @@ fn text(documents: &Documents) -> String {
 #[test]
 fn edits_apply_in_utf16_and_utf8_units() {
     let mut documents = Documents::default();
-    documents.open(uri(), 1, "{\"é😀\": 1}\r\n", Arc::default());
+    documents.open(uri(), 1, "{\"é😀\": 1}\r\n".to_owned(), Arc::default());
     // UTF-16: `{"` is 2, `é` 1, `😀` 2 code units: the closing quote is at character 5.
     let outcome = documents.change(&uri(), 2, vec![edit((0, 5), (0, 5), "x")], Encoding::Utf16);
     assert_eq!(outcome, ChangeOutcome::Applied(2));
@@ -67,7 +67,7 @@ fn edits_apply_in_utf16_and_utf8_units() {
 #[test]
 fn out_of_order_changes_wait_for_their_predecessor() {
     let mut documents = Documents::default();
-    documents.open(uri(), 1, "", Arc::default());
+    documents.open(uri(), 1, "".to_owned(), Arc::default());
     assert_eq!(
         documents.change(&uri(), 3, vec![edit((0, 1), (0, 1), "b")], Encoding::Utf16),
         ChangeOutcome::Parked
@@ -92,7 +92,7 @@ fn out_of_order_changes_wait_for_their_predecessor() {
 #[test]
 fn skipped_version_numbers_are_flushed_in_order() {
     let mut documents = Documents::default();
-    documents.open(uri(), 1, "", Arc::default());
+    documents.open(uri(), 1, "".to_owned(), Arc::default());
     documents.change(&uri(), 5, vec![edit((0, 0), (0, 0), "a")], Encoding::Utf16);
     documents.change(&uri(), 9, vec![edit((0, 1), (0, 1), "b")], Encoding::Utf16);
     assert_eq!(documents.flush_parked(&uri(), Encoding::Utf16), Some(9));
@@ -113,7 +113,7 @@ fn skipped_version_numbers_are_flushed_in_order() {
 #[test]
 fn several_edits_in_one_notification_see_each_other() {
     let mut documents = Documents::default();
-    documents.open(uri(), 1, "line one\nline two\n", Arc::default());
+    documents.open(uri(), 1, "line one\nline two\n".to_owned(), Arc::default());
     documents.change(
         &uri(),
         2,
@@ -130,7 +130,7 @@ fn unknown_documents_and_inverted_ranges_do_not_panic() {
         documents.change(&uri(), 2, vec![], Encoding::Utf16),
         ChangeOutcome::Unknown
     );
-    documents.open(uri(), 1, "abcdef", Arc::default());
+    documents.open(uri(), 1, "abcdef".to_owned(), Arc::default());
     documents.change(&uri(), 2, vec![edit((0, 4), (0, 2), "X")], Encoding::Utf16);
     assert_eq!(text(&documents), "abXef");
     documents.change(
