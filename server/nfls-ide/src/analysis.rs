@@ -85,14 +85,13 @@ impl Parsed {
     /// The rest of the analysis: schema checks (reusing `cache`), the semantic model and its
     /// checks.
     pub fn finish(self, cache: &ValidationCache) -> Analysis {
+        let mut diagnostics = self.syntax_diagnostics();
         let Parsed {
             parse,
             classification,
         } = self;
-        let mut diagnostics = Vec::new();
         let mut semantic = Model::default();
         if let Some(classification) = &classification {
-            diagnostics.extend(parse.errors.iter().map(Diagnostic::from));
             let schemas = SchemaSet::embedded();
             // The semantic model and the schema checks are independent: on two cores they
             // take the time of the longer one.

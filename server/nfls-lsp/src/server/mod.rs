@@ -187,7 +187,7 @@ impl Backend {
     /// Publishes the diagnostics of `uri` after a change, unless a newer version arrives first
     /// (then that version's task does it).
     fn schedule_diagnostics(&self, uri: Uri) {
-        self.publish_diagnostics_after(uri, true, false);
+        self.publish_diagnostics_after(uri, After::Change);
     }
 
     /// Publishes the diagnostics of `uri` as soon as they are computed. After a change
@@ -196,12 +196,12 @@ impl Backend {
     /// burst is analysed at its start and at its end rather than at every keystroke; a lone
     /// change goes straight to analysis.
     ///
-    /// With `early` (a document just opened: nothing was published for it yet), a Northflank
-    /// document's syntax errors are published as soon as it is parsed, before the schema and
-    /// semantic checks, without a version (LSP makes it optional): the complete diagnostics
-    /// follow, with the version. A large file shows its syntax errors at once; an edit never
+    /// After an open (nothing was published for the document yet), a Northflank document's
+    /// syntax errors are published as soon as it is parsed, before the schema and semantic
+    /// checks, without a version (LSP makes it optional): the complete diagnostics follow,
+    /// with the version. A large file shows its syntax errors at once; a change never
     /// publishes early, so the diagnostics on screen never drop to the syntax errors alone.
-    fn publish_diagnostics_after(&self, uri: Uri, debounce: bool, early: bool) {
+    fn publish_diagnostics_after(&self, uri: Uri, after: After) {
         let push = self.pushes_diagnostics();
         let announce = self.client_info().document_kind;
         if !push && !announce {
@@ -214,7 +214,7 @@ impl Backend {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .get(&uri)
             .is_some_and(|task| !task.is_finished());
-        let debounce = if debounce && in_flight {
+        let debounce = if after == After::Change && in_flight {
             self.state
                 .settings
                 .read()
@@ -239,16 +239,12 @@ impl Backend {
             else {
                 return;
             };
-            let early = (early && push).then(|| early_syntax_publish(&state, encoding));
+            let early =
+                (after == After::Open && push).then(|| early_syntax_publish(&state, encoding));
             let analysis = snapshot.analysis_reporting(early).await;
             // The newest version wins: if the text moved on while we analysed, leave it to the
             // newer task.
-            let current = state
-                .documents
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .snapshot(&task_uri);
-            if current.is_none_or(|current| current.version != snapshot.version) {
+            if !state.is_current(&snapshot) {
                 return;
             }
             if announce {
@@ -478,6 +474,25 @@ impl Backend {
     }
 }
 
+/// What diagnostics are published after (see [`Backend::publish_diagnostics_after`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum After {
+    Open,
+    /// A change of the text or of the settings.
+    Change,
+}
+
+impl State {
+    /// Whether `snapshot` is still the newest version of its document.
+    fn is_current(&self, snapshot: &Snapshot) -> bool {
+        self.documents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .snapshot(&snapshot.uri)
+            .is_some_and(|current| current.version == snapshot.version)
+    }
+}
+
 /// The hook that publishes a just-opened document's syntax errors from its analysis's first
 /// stage (see [`Backend::publish_diagnostics_after`]), unless the document is not ours or has
 /// moved on to a newer version meanwhile.
@@ -487,13 +502,7 @@ fn early_syntax_publish(state: &Arc<State>, encoding: Encoding) -> documents::Ea
         if parsed.classification.is_none() {
             return;
         }
-        let current = state
-            .documents
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .snapshot(&snapshot.uri)
-            .is_some_and(|current| current.version == snapshot.version);
-        if !current {
+        if !state.is_current(snapshot) {
             return;
         }
         let diagnostics = parsed
@@ -748,7 +757,7 @@ impl LanguageServer for Backend {
                 config,
             );
             tracing::debug!(bytes, "document stored");
-            self.publish_diagnostics_after(document.uri, false, true);
+            self.publish_diagnostics_after(document.uri, After::Open);
         });
     }
 
