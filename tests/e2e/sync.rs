@@ -379,15 +379,15 @@ fn file_associations_from_workspace_configuration_and_did_change_configuration()
     assert_eq!(params["diagnostics"][0]["code"], "syntax/missing-comma");
 
     // Settings pushed with the notification replace the old ones: the file is no longer ours.
-    // (Publishes from before may still be queued: the early one, a re-analysis.)
+    // Publishes from before may still be queued (the early one, a re-analysis): the test
+    // waits for the empty one, and fails if it never comes.
     server.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": {"northflank": {"files": {"custom/*.json": "none"}}}}),
     );
-    let params = server.notification("textDocument/publishDiagnostics", |params| {
+    server.notification("textDocument/publishDiagnostics", |params| {
         params["uri"] == uri && params["version"] == 1 && params["diagnostics"] == json!([])
     });
-    assert_eq!(params["diagnostics"], json!([]));
     server.shutdown();
 }
 

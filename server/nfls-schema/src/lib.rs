@@ -27,34 +27,9 @@ pub use query::{
 };
 pub use validate::{Level, MAX_VALIDATION_DEPTH, SchemaProblem, Suggestion};
 
-/// The schema files compiled into the binary, without indentation (see `build.rs`): (file
-/// name, contents).
-const EMBEDDED: &[(&str, &str)] = &[
-    (
-        "nodes.schema.json",
-        include_str!(concat!(env!("OUT_DIR"), "/nodes.schema.json")),
-    ),
-    (
-        "template.schema.json",
-        include_str!(concat!(env!("OUT_DIR"), "/template.schema.json")),
-    ),
-    (
-        "release-flow.schema.json",
-        include_str!(concat!(env!("OUT_DIR"), "/release-flow.schema.json")),
-    ),
-    (
-        "preview-template.schema.json",
-        include_str!(concat!(env!("OUT_DIR"), "/preview-template.schema.json")),
-    ),
-    (
-        "workflow.schema.json",
-        include_str!(concat!(env!("OUT_DIR"), "/workflow.schema.json")),
-    ),
-    (
-        "preview-blueprint.schema.json",
-        include_str!(concat!(env!("OUT_DIR"), "/preview-blueprint.schema.json")),
-    ),
-];
+/// The schema files compiled into the binary, every `schemas/*.schema.json` without its
+/// indentation (see `build.rs`): (file name, contents).
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// The schema file of each document kind.
 fn file_of(kind: DocumentKind) -> &'static str {
