@@ -292,6 +292,12 @@ impl TestServer {
             .unwrap_or_default()
     }
 
+    /// The messages received but not yet taken by a wait, oldest first. After a wait they are
+    /// the messages that arrived before the one it returned.
+    pub fn take_queued(&mut self) -> Vec<Value> {
+        self.queue.drain(..).collect()
+    }
+
     /// Every message received so far or within `wait` that matches, without blocking longer.
     pub fn drain_matching(
         &mut self,

@@ -282,8 +282,8 @@ impl Backend {
                 elapsed = ?start.elapsed(),
                 "diagnostics converted"
             );
-            state.output.notify(
-                <notification::PublishDiagnostics as notification::Notification>::METHOD,
+            state.publish_if_current(
+                &snapshot,
                 &PublishDiagnosticsParams::new(task_uri, diagnostics, Some(snapshot.version)),
             );
         });
@@ -485,11 +485,35 @@ enum After {
 impl State {
     /// Whether `snapshot` is still the newest version of its document.
     fn is_current(&self, snapshot: &Snapshot) -> bool {
-        self.documents
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+        Self::is_current_in(
+            &self.documents.lock().unwrap_or_else(|p| p.into_inner()),
+            snapshot,
+        )
+    }
+
+    fn is_current_in(documents: &Documents, snapshot: &Snapshot) -> bool {
+        documents
             .snapshot(&snapshot.uri)
             .is_some_and(|current| current.version == snapshot.version)
+    }
+
+    /// Publishes `params`, the diagnostics of `snapshot`, if it is still the newest version
+    /// of its document; returns whether it did. The check and the sending happen under the
+    /// documents' lock, so a newer version cannot be stored — nor its diagnostics published —
+    /// in between: an older version's diagnostics never reach the client after a newer one's.
+    fn publish_if_current(&self, snapshot: &Snapshot, params: &PublishDiagnosticsParams) -> bool {
+        let Some(frame) = output::Frame::notification(
+            <notification::PublishDiagnostics as notification::Notification>::METHOD,
+            params,
+        ) else {
+            return false;
+        };
+        let documents = self.documents.lock().unwrap_or_else(|p| p.into_inner());
+        if !Self::is_current_in(&documents, snapshot) {
+            return false;
+        }
+        self.output.send(frame);
+        true
     }
 }
 
@@ -510,11 +534,10 @@ fn early_syntax_publish(state: &Arc<State>, encoding: Encoding) -> documents::Ea
             .iter()
             .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding))
             .collect();
-        state.output.notify(
-            <notification::PublishDiagnostics as notification::Notification>::METHOD,
-            &PublishDiagnosticsParams::new(snapshot.uri.clone(), diagnostics, None),
-        );
-        tracing::debug!(version = snapshot.version, "syntax errors published");
+        let params = PublishDiagnosticsParams::new(snapshot.uri.clone(), diagnostics, None);
+        if state.publish_if_current(snapshot, &params) {
+            tracing::debug!(version = snapshot.version, "syntax errors published");
+        }
     })
 }
 

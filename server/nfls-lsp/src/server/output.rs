@@ -25,6 +25,43 @@ enum Item {
     Flush(mpsc::Sender<()>),
 }
 
+/// A notification serialised and framed, ready to be sent: serialising can take a
+/// millisecond, so a caller that must decide and send atomically (under a lock) prepares the
+/// frame before taking it.
+pub struct Frame {
+    method: String,
+    bytes: Vec<u8>,
+}
+
+impl Frame {
+    /// Serialises a notification straight from `params` (`None`, logged, if that fails).
+    pub fn notification<P: Serialize>(method: &str, params: &P) -> Option<Frame> {
+        #[derive(Serialize)]
+        struct Notification<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: &'a P,
+        }
+        let body = match serde_json::to_vec(&Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        }) {
+            Ok(body) => body,
+            Err(err) => {
+                tracing::error!("cannot serialise a {method} notification: {err}");
+                return None;
+            }
+        };
+        let mut bytes = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        bytes.extend_from_slice(&body);
+        Some(Frame {
+            method: method.to_owned(),
+            bytes,
+        })
+    }
+}
+
 /// Sends the server's own messages to the client.
 #[derive(Clone, Debug)]
 pub struct Output {
@@ -60,27 +97,15 @@ pub fn start() -> io::Result<(DuplexStream, Output, Writer)> {
 impl Output {
     /// Sends a notification, serialised straight from `params`.
     pub fn notify<P: Serialize>(&self, method: &str, params: &P) {
-        #[derive(Serialize)]
-        struct Notification<'a, P> {
-            jsonrpc: &'static str,
-            method: &'a str,
-            params: &'a P,
+        if let Some(frame) = Frame::notification(method, params) {
+            self.send(frame);
         }
-        let body = match serde_json::to_vec(&Notification {
-            jsonrpc: "2.0",
-            method,
-            params,
-        }) {
-            Ok(body) => body,
-            Err(err) => {
-                tracing::error!("cannot serialise a {method} notification: {err}");
-                return;
-            }
-        };
-        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        frame.extend_from_slice(&body);
-        if self.items.send(Item::Frame(frame)).is_err() {
-            tracing::debug!("{method} not sent: the writer has stopped");
+    }
+
+    /// Sends a notification serialised earlier (see [`Frame::notification`]).
+    pub fn send(&self, frame: Frame) {
+        if self.items.send(Item::Frame(frame.bytes)).is_err() {
+            tracing::debug!("{} not sent: the writer has stopped", frame.method);
         }
     }
 
