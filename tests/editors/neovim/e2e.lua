@@ -116,6 +116,27 @@ local function main()
   check('document kind', vim.b[bufnr].northflank_kind == 'template', tostring(vim.b[bufnr].northflank_kind))
   check('statusline', northflank.statusline(bufnr) == 'Northflank: Template', northflank.statusline(bufnr))
 
+  -- 3b. code lenses: the plugin asks for them on attach; the first answer says the server is still
+  -- reading Git, and the server's workspace/codeLens/refresh (which the plugin handles) brings the
+  -- verdict (headless Neovim has no CursorHold, so nothing else would ask again)
+  local function lens_titles()
+    local titles = {}
+    for _, lens in ipairs(vim.lsp.codelens.get(bufnr)) do
+      table.insert(titles, lens.command and lens.command.title or '?')
+    end
+    return titles
+  end
+  local verdict = '○ no run rules known for this template: no `gitops` link in the file and no linked platform object'
+  vim.wait(10000, function()
+    return vim.tbl_contains(lens_titles(), verdict)
+  end, 50)
+  local titles = lens_titles()
+  log('code lenses:', table.concat(titles, ' | '))
+  -- the platform link's lens (no token in the tests) and the push preview's verdict
+  check('code lenses', #titles == 2
+    and titles[1] == 'Northflank: no API token — set northflank.api.token, NORTHFLANK_API_TOKEN or northflank.api.tokenFile'
+    and titles[2] == verdict, table.concat(titles, ' | '))
+
   -- 4. user commands exist
   local missing = {}
   for _, name in ipairs({ 'NorthflankLinkStatus', 'NorthflankLink', 'NorthflankFetch', 'NorthflankDiff',

@@ -3,8 +3,9 @@
 --   * 0.11+: registers the config with vim.lsp.config and enables it with vim.lsp.enable;
 --   * 0.8–0.10: starts the client from a FileType autocmd with vim.lsp.start;
 --   * 0.7: the same with vim.lsp.start_client + vim.lsp.buf_attach_client (0.7 has no vim.lsp.start).
--- It also adds the :Northflank* user commands, keeps the API token in memory only, and records
--- each buffer's Northflank document kind in `vim.b.northflank_kind` (see :help-free README).
+-- It also adds the :Northflank* user commands, keeps the API token in memory only, shows the
+-- server's code lenses and keeps them current, and records each buffer's Northflank document
+-- kind in `vim.b.northflank_kind` (see :help-free README).
 local M = {}
 
 local NAME = 'northflank'
@@ -18,6 +19,10 @@ M.defaults = {
   root_markers = { '.git', 'northflank.json', '.northflank' },
   -- The server's `northflank` settings section (the `{ northflank = { ... } }` wrapper is accepted too).
   settings = {},
+  -- Show the server's code lenses (what a push of the file would run) and keep them current:
+  -- Neovim up to 0.11 shows lenses only when asked, so the plugin asks on attach, on BufEnter,
+  -- InsertLeave, BufWritePost and CursorHold, and whenever the server says they changed.
+  codelens = true,
 }
 
 -- State of this session only: nothing here is written to disk.
@@ -366,6 +371,50 @@ local function define_commands()
   end, { desc = 'Northflank: Clear API token' })
 end
 
+-- Asks the server for a buffer's code lenses again (Neovim shows what comes back). Before 0.10,
+-- vim.lsp.codelens.refresh() only serves the current buffer: another buffer refreshes on BufEnter.
+local function refresh_lenses(bufnr)
+  if not vim.api.nvim_buf_is_loaded(bufnr) then
+    return
+  end
+  if version_at_least(10) then
+    vim.lsp.codelens.refresh({ bufnr = bufnr })
+  elseif bufnr == vim.api.nvim_get_current_buf() then
+    vim.lsp.codelens.refresh()
+  end
+end
+
+-- `workspace/codeLens/refresh`: the server's Git or platform facts changed, so its lenses did.
+-- (Neovim up to 0.11 has no handler of its own; the plugin advertises the capability.)
+local function on_codelens_refresh(_, _, ctx)
+  local ok, buffers = pcall(vim.lsp.get_buffers_by_client_id, ctx.client_id)
+  for _, bufnr in ipairs(ok and buffers or {}) do
+    refresh_lenses(bufnr)
+  end
+  return vim.NIL
+end
+
+-- Shows a buffer's code lenses and keeps them current (see `codelens` in M.defaults).
+local function attach_lenses(client, bufnr)
+  local provider = client.server_capabilities and client.server_capabilities.codeLensProvider
+  if not provider then
+    return
+  end
+  -- Newer Neovim refreshes lenses itself once they are enabled for a buffer.
+  if vim.lsp.codelens.enable and pcall(vim.lsp.codelens.enable, true, { bufnr = bufnr }) then
+    return
+  end
+  local group = vim.api.nvim_create_augroup('northflank_codelens_' .. bufnr, { clear = true })
+  vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost', 'CursorHold' }, {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      refresh_lenses(bufnr)
+    end,
+  })
+  refresh_lenses(bufnr)
+end
+
 --- The client config (a `vim.lsp.Config` on 0.11, a start_client config before): the options
 --- given to setup() over the defaults, plus what the plugin needs.
 function M.lsp_config(opts)
@@ -374,10 +423,12 @@ function M.lsp_config(opts)
   local settings = normalize_settings(opts.settings)
   local user_on_attach = opts.on_attach
   local user_before_init = opts.before_init
+  local lenses = opts.codelens ~= false
   local capabilities = vim.tbl_deep_extend(
     'force',
     vim.lsp.protocol.make_client_capabilities(),
     { experimental = { northflankDocumentKind = true } },
+    lenses and { workspace = { codeLens = { refreshSupport = true } } } or {},
     opts.capabilities or {}
   )
   local config = {
@@ -391,6 +442,8 @@ function M.lsp_config(opts)
     handlers = vim.tbl_extend('force', {
       ['northflank/documentKind'] = on_document_kind,
       ['window/showDocument'] = vim.lsp.handlers['window/showDocument'] == nil and show_document or nil,
+      ['workspace/codeLens/refresh'] = lenses and vim.lsp.handlers['workspace/codeLens/refresh'] == nil
+        and on_codelens_refresh or nil,
     }, opts.handlers or {}),
     before_init = function(params, client_config)
       if state.token then
@@ -413,13 +466,16 @@ function M.lsp_config(opts)
     end,
     on_attach = function(client, bufnr)
       define_commands()
+      if lenses then
+        attach_lenses(client, bufnr)
+      end
       if user_on_attach then
         user_on_attach(client, bufnr)
       end
     end,
   }
   for key, value in pairs(opts) do
-    if config[key] == nil and key ~= 'root_markers' then
+    if config[key] == nil and key ~= 'root_markers' and key ~= 'codelens' then
       config[key] = value
     end
   end
