@@ -1,5 +1,7 @@
 //! One document, analysed: parse, classify, and every check that produces diagnostics.
 
+use std::sync::Arc;
+
 use nfls_schema::{
     Associations, Classification, Evidence, Level, SchemaSet, ValidationCache, classify,
 };
@@ -46,7 +48,7 @@ pub fn analyze_with_cache(
     config: &AnalysisConfig,
     cache: &ValidationCache,
 ) -> Analysis {
-    parse_and_classify(text, path, config).finish(cache)
+    parse_and_classify(Arc::new(text.to_owned()), path, config).finish(cache)
 }
 
 /// The first stage of an analysis: the syntax tree and what kind of document it is. Cheap
@@ -59,9 +61,14 @@ pub struct Parsed {
     pub classification: Option<Classification>,
 }
 
-/// Parses and classifies `text`; [`Parsed::finish`] completes the analysis.
-pub fn parse_and_classify(text: &str, path: Option<&str>, config: &AnalysisConfig) -> Parsed {
-    let parse = nfls_syntax::parse(text);
+/// Parses and classifies `text`; [`Parsed::finish`] completes the analysis. The tree shares
+/// `text` (no copy of the document).
+pub fn parse_and_classify(
+    text: Arc<String>,
+    path: Option<&str>,
+    config: &AnalysisConfig,
+) -> Parsed {
+    let parse = nfls_syntax::parse_shared(text);
     let classification = classify(&parse.tree, path, &config.associations);
     Parsed {
         parse,

@@ -1,6 +1,8 @@
 //! The two stages of an analysis: a parse that already knows the syntax errors, and the
 //! complete analysis that adds the schema and semantic checks to exactly those.
 
+use std::sync::Arc;
+
 use nfls_ide::{AnalysisConfig, ValidationCache, analyze, parse_and_classify};
 
 /// A template with a missing comma (syntax), an unknown property (schema) and an undefined
@@ -24,7 +26,11 @@ const TEMPLATE: &str = r#"{
 #[test]
 fn the_parse_stage_reports_the_syntax_errors_of_the_complete_analysis() {
     let config = AnalysisConfig::default();
-    let parsed = parse_and_classify(TEMPLATE, Some("template.json"), &config);
+    let parsed = parse_and_classify(
+        Arc::new(TEMPLATE.to_owned()),
+        Some("template.json"),
+        &config,
+    );
     let early: Vec<(String, String, (u32, u32))> = parsed
         .syntax_diagnostics()
         .iter()
@@ -71,7 +77,7 @@ fn the_parse_stage_reports_the_syntax_errors_of_the_complete_analysis() {
 fn a_file_that_is_not_ours_has_no_early_diagnostics() {
     let config = AnalysisConfig::default();
     let parsed = parse_and_classify(
-        "{ \"name\": \"pkg\" \"version\": \"1.0.0\" }",
+        Arc::new("{ \"name\": \"pkg\" \"version\": \"1.0.0\" }".to_owned()),
         Some("package.json"),
         &config,
     );

@@ -13,7 +13,7 @@ pub mod text;
 mod tree;
 mod value;
 
-pub use parser::{codes, parse};
+pub use parser::{codes, parse, parse_shared};
 pub use tree::{
     Array, MAX_JSON_DEPTH, Member, NodeId, NodeKind, Object, PathSegment, Tree, Value,
     format_pointer,

@@ -43,6 +43,8 @@
 //! A truncated document only reports its unclosed containers (no missing colon/value/comma at
 //! the end of input). A missing colon after an unquoted or unterminated key is not reported separately.
 
+use std::sync::Arc;
+
 use crate::tree::{
     F_CLOSED, F_ESCAPED, F_SINGLE, F_TERMINATED, M_ESCAPED, M_QUOTED, M_TERMINATED, MemberData,
     NONE, NodeData, NodeKind, Tree, TreeData,
@@ -74,9 +76,15 @@ pub mod codes {
 
 /// Parses `text` into a tree, recovering from every error. Never fails and never panics.
 pub fn parse(text: &str) -> Parse {
-    let mut p = Parser::new(text);
+    parse_shared(Arc::new(text.to_owned()))
+}
+
+/// [`parse`] for a text already shared: the tree keeps `text` itself rather than a copy (a
+/// server holds each version of a document once, however many parts read it).
+pub fn parse_shared(text: Arc<String>) -> Parse {
+    let mut p = Parser::new(&text);
     p.run();
-    p.finish()
+    p.finish(Arc::clone(&text))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,12 +420,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn finish(mut self) -> Parse {
+    /// The parse, its tree holding `text` (the text `self` parsed).
+    fn finish(mut self, text: Arc<String>) -> Parse {
+        debug_assert_eq!(text.as_str(), self.src);
         // Errors are found in document order except duplicate keys and unclosed containers,
         // which are found when a container ends; a stable sort keeps same-offset order.
         self.errors.sort_by_key(|e| e.range.start);
         let data = TreeData {
-            text: self.src.to_owned(),
+            text,
             nodes: self.nodes,
             members: self.members,
             children: self.children,

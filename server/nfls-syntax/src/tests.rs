@@ -1288,3 +1288,14 @@ fn line_index_positions_agree_with_counting_characters() {
         }
     }
 }
+
+#[test]
+fn a_shared_text_is_kept_by_the_tree_not_copied() {
+    let text = std::sync::Arc::new(String::from("{\"a\": [1, \"x\"]}"));
+    let parse = crate::parse_shared(std::sync::Arc::clone(&text));
+    assert!(parse.errors.is_empty());
+    assert_eq!(parse.tree.text(), text.as_str());
+    assert!(std::ptr::eq(parse.tree.text().as_ptr(), text.as_ptr()));
+    // `parse` of a borrowed text gives the same tree.
+    assert_eq!(json(&parse), json(&crate::parse(&text)));
+}

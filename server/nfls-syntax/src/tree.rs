@@ -123,7 +123,8 @@ pub(crate) struct MemberData {
 
 #[derive(Debug, Default)]
 pub(crate) struct TreeData {
-    pub text: String,
+    /// The source text, shared with whoever handed it to [`crate::parse_shared`].
+    pub text: Arc<String>,
     pub nodes: Vec<NodeData>,
     pub members: Vec<MemberData>,
     /// Children of every container, contiguous per container: member ids for objects, node ids

@@ -75,7 +75,7 @@ impl Snapshot {
                         tracing::debug!(version = snapshot.version, "analysis started");
                         let start = std::time::Instant::now();
                         let parsed = nfls_ide::parse_and_classify(
-                            &snapshot.text,
+                            Arc::clone(&snapshot.text),
                             snapshot.path.as_deref(),
                             &snapshot.config,
                         );
