@@ -196,6 +196,87 @@ fn file_kind_option_makes_a_file_ours() {
 }
 
 #[test]
+fn severity_rules_change_the_report_and_the_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("northflank.json"),
+        "{\"apiVersion\": \"v1.2\", \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"parallel\", \"steps\": [\n  {\"kind\": \"Project\", \"spec\": {\"name\": \"shop\", \"colour\": \"blue\", \"description\": \"${refs.q.id}\"}}]}}}\n",
+    )
+    .unwrap();
+    let summary = |output: &std::process::Output| -> Vec<(String, String)> {
+        let value: Value = serde_json::from_str(&stdout(output)).unwrap();
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                (
+                    item["code"].as_str().unwrap().to_owned(),
+                    item["severity"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let plain = run(
+        &["check", "--format", "json", "northflank.json"],
+        dir.path(),
+    );
+    assert_eq!(plain.status.code(), Some(1));
+    assert_eq!(
+        summary(&plain),
+        vec![
+            ("schema/unknown-property".to_owned(), "warning".to_owned()),
+            ("ref/undefined".to_owned(), "error".to_owned()),
+        ]
+    );
+    // The undefined ref off, the unknown property raised: still an error, so still exit 1.
+    let ruled = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--severity",
+            "ref/undefined=off",
+            "--severity",
+            "schema/*=error",
+            "northflank.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(ruled.status.code(), Some(1));
+    assert_eq!(
+        summary(&ruled),
+        vec![("schema/unknown-property".to_owned(), "error".to_owned())]
+    );
+    // Errors lowered to warnings: exit 0.
+    let lowered = run(
+        &[
+            "check",
+            "--severity",
+            "ref/undefined=warning",
+            "northflank.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(lowered.status.code(), Some(0), "{}", stdout(&lowered));
+    // A rule that cannot apply is a usage error, in plain words.
+    let bad = run(
+        &[
+            "check",
+            "--severity",
+            "syntax/comment=off",
+            "northflank.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "northflank-lsp check: `syntax/comment`: syntax errors cannot be changed (the platform cannot read a file that has one)\n\nRun `northflank-lsp --help` for usage.\n"
+    );
+}
+
+#[test]
 fn non_utf8_input_is_a_diagnostic_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = b"{\"apiVersion\": \"v1.2\", \"name\": \"caf".to_vec();

@@ -401,6 +401,54 @@ fn file_associations_from_workspace_configuration_and_did_change_configuration()
     server.shutdown();
 }
 
+/// `northflank.diagnostics.severity` changes what is published: from the first settings, and
+/// again when they change (the open document is checked anew).
+#[test]
+fn severity_settings_change_and_silence_diagnostics() {
+    let (mut server, _) = TestServer::start(Options {
+        initialization_options: Some(json!({"northflank": {"diagnostics": {"severity": {
+            "schema/unknown-property": "error"
+        }}}})),
+        ..Options::default()
+    });
+    let fixture = Fixture::parse(
+        "{\"apiVersion\": \"v1.2\", \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"parallel\", \"steps\": [
+  {\"kind\": \"Project\", \"ref\": \"p\", \"spec\": {\"name\": \"shop\", ⟦\"colour\"⟧: \"blue\", \"description\": \"${refs.⟦q⟧.id}\"}}]}}}",
+    );
+    server.open(TEMPLATE_URI, &fixture.text);
+    let summary = |diagnostics: Vec<Value>| -> Vec<(Value, Value, Value)> {
+        diagnostics
+            .into_iter()
+            .map(|d| (d["range"].clone(), d["severity"].clone(), d["code"].clone()))
+            .collect()
+    };
+    let colour = range(&fixture.text, fixture.ranges[0], false);
+    let reference = range(&fixture.text, fixture.ranges[1], false);
+    assert_eq!(
+        summary(server.diagnostics(TEMPLATE_URI, 1)),
+        vec![
+            (colour.clone(), json!(1), json!("schema/unknown-property")),
+            (reference.clone(), json!(1), json!("ref/undefined")),
+        ]
+    );
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"northflank": {"diagnostics": {"severity": {"ref/*": "off"}}}}}),
+    );
+    // The unknown property is back to a warning (2) and the undefined ref is gone.
+    server.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == TEMPLATE_URI
+            && params["version"] == 1
+            && summary(
+                params["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            ) == vec![(colour.clone(), json!(2), json!("schema/unknown-property"))]
+    });
+    server.shutdown();
+}
+
 #[test]
 fn document_kind_is_announced_to_clients_that_ask() {
     let mut capabilities = crate::support::vscode_like_capabilities();

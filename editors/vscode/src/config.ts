@@ -7,7 +7,7 @@ const CLIENT_ONLY = new Set(['server', 'trace', 'switchLanguage']);
 
 export interface ServerSettings {
   files?: Record<string, string>;
-  diagnostics?: { mode?: string; debounceMs?: number };
+  diagnostics?: { mode?: string; debounceMs?: number; severity?: Record<string, string> };
   api?: { baseUrl?: string; teamId?: string; tokenFile?: string; token?: string };
   [key: string]: unknown;
 }
@@ -45,7 +45,7 @@ export function serverSettings(raw: unknown, token: string | undefined): ServerS
     out.files = files;
   }
   if (isObject(section.diagnostics)) {
-    const diagnostics: { mode?: string; debounceMs?: number } = {};
+    const diagnostics: { mode?: string; debounceMs?: number; severity?: Record<string, string> } = {};
     const mode = nonEmptyString(section.diagnostics.mode);
     if (mode !== undefined) {
       diagnostics.mode = mode;
@@ -53,6 +53,17 @@ export function serverSettings(raw: unknown, token: string | undefined): ServerS
     const debounce = section.diagnostics.debounceMs;
     if (typeof debounce === 'number' && Number.isFinite(debounce)) {
       diagnostics.debounceMs = Math.max(0, Math.round(debounce));
+    }
+    if (isObject(section.diagnostics.severity)) {
+      const severity: Record<string, string> = {};
+      for (const [code, level] of Object.entries(section.diagnostics.severity)) {
+        if (typeof level === 'string') {
+          severity[code] = level;
+        }
+      }
+      if (Object.keys(severity).length > 0) {
+        diagnostics.severity = severity;
+      }
     }
     if (Object.keys(diagnostics).length > 0) {
       out.diagnostics = diagnostics;

@@ -51,6 +51,7 @@ test('package.json: settings and language', () => {
     'northflank.api.tokenFile',
     'northflank.diagnostics.debounceMs',
     'northflank.diagnostics.mode',
+    'northflank.diagnostics.severity',
     'northflank.files',
     'northflank.server.path',
     'northflank.switchLanguage',

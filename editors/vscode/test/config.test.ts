@@ -7,7 +7,7 @@ import { needsRestart, rewriteConfigurationResults, serverSettings } from '../sr
 // What `workspace.getConfiguration().get('northflank')` returns with every setting at its default.
 const DEFAULTS = {
   files: {},
-  diagnostics: { mode: 'auto', debounceMs: 10 },
+  diagnostics: { mode: 'auto', debounceMs: 10, severity: {} },
   api: { baseUrl: '', teamId: '', tokenFile: '' },
   server: { path: '' },
   trace: { server: 'off' },
@@ -22,12 +22,12 @@ test('every server setting is passed on', () => {
   const raw = {
     ...DEFAULTS,
     files: { 'deploy/**/*.json': 'template', 'tmp/*.json': 'none' },
-    diagnostics: { mode: 'push', debounceMs: 120.4 },
+    diagnostics: { mode: 'push', debounceMs: 120.4, severity: { 'arg/not-in-arguments': 'off', 'schema/*': 'error', 'ref/undefined': 3 } },
     api: { baseUrl: ' https://api.example.test ', teamId: 'team-1', tokenFile: '~/.nf-token' },
   };
   assert.deepEqual(serverSettings(raw, undefined), {
     files: { 'deploy/**/*.json': 'template', 'tmp/*.json': 'none' },
-    diagnostics: { mode: 'push', debounceMs: 120 },
+    diagnostics: { mode: 'push', debounceMs: 120, severity: { 'arg/not-in-arguments': 'off', 'schema/*': 'error' } },
     api: { baseUrl: 'https://api.example.test', teamId: 'team-1', tokenFile: '~/.nf-token' },
   });
 });

@@ -9,17 +9,22 @@ use nfls_syntax::{Parse, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::semantic::Model;
+use crate::severity::SeverityRules;
 
 /// Settings that change what the analysis reports.
 #[derive(Clone, Debug)]
 pub struct AnalysisConfig {
     pub associations: Associations,
+    /// The user's severities per diagnostic code (applied to every diagnostic but syntax
+    /// errors).
+    pub severity: SeverityRules,
 }
 
 impl Default for AnalysisConfig {
     fn default() -> AnalysisConfig {
         AnalysisConfig {
             associations: Associations::defaults(),
+            severity: SeverityRules::default(),
         }
     }
 }
@@ -59,6 +64,8 @@ pub struct Parsed {
     pub parse: Parse,
     /// `None` when the file is not a Northflank document: then there are no diagnostics.
     pub classification: Option<Classification>,
+    /// The configuration's severity rules, for [`Parsed::finish`].
+    severity: SeverityRules,
 }
 
 /// Parses and classifies `text`; [`Parsed::finish`] completes the analysis. The tree shares
@@ -73,6 +80,7 @@ pub fn parse_and_classify(
     Parsed {
         parse,
         classification,
+        severity: config.severity.clone(),
     }
 }
 
@@ -96,6 +104,7 @@ impl Parsed {
         let Parsed {
             parse,
             classification,
+            severity,
         } = self;
         let mut semantic = Model::default();
         if let Some(classification) = &classification {
@@ -132,6 +141,7 @@ impl Parsed {
             document_hints(&parse, classification, &mut diagnostics);
             diagnostics.extend(semantic.diagnostics(&parse));
         }
+        severity.apply(&mut diagnostics);
         diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
         Analysis {
             parse,

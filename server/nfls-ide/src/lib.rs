@@ -13,6 +13,7 @@ mod navigation;
 pub mod platform;
 mod schema_fixes;
 pub mod semantic;
+mod severity;
 mod structure;
 pub mod types;
 
@@ -27,4 +28,5 @@ pub use hover::hover;
 pub use navigation::{goto_definition, highlights, prepare_rename, references, rename};
 pub use nfls_schema::ValidationCache;
 pub use nfls_schema::{Associations, Classification, DocumentKind, Evidence};
+pub use severity::{CODES, SeverityRules};
 pub use structure::{document_symbols, folding_ranges, format, selection_ranges, semantic_tokens};

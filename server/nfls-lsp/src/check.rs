@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use nfls_ide::{Analysis, AnalysisConfig, Associations, Diagnostic, Severity};
+use nfls_ide::{Analysis, AnalysisConfig, Associations, Diagnostic, Severity, SeverityRules};
 use nfls_schema::Association;
 use nfls_syntax::TextRange;
 use nfls_syntax::text::{Encoding, LineIndex};
@@ -22,6 +22,7 @@ struct Options {
     format: Format,
     paths: Vec<PathBuf>,
     associations: Associations,
+    severity: SeverityRules,
 }
 
 /// One checked file: where it is, its text and what the analysis found.
@@ -45,6 +46,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     };
     let config = AnalysisConfig {
         associations: options.associations,
+        severity: options.severity,
     };
     let mut checked = Vec::new();
     let mut io_failed = false;
@@ -86,6 +88,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
     let mut format = Format::Human;
     let mut paths = Vec::new();
     let mut associations = Associations::defaults();
+    let mut severity = SeverityRules::default();
     while let Some(arg) = parser.next().map_err(|err| err.to_string())? {
         match arg {
             Long("format") => {
@@ -101,20 +104,20 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
                 };
             }
             Long("file-kind") => {
-                let value = parser.value().map_err(|err| err.to_string())?;
-                let value = value.to_str().ok_or("--file-kind takes GLOB=KIND")?;
-                let (glob, kind) = value
-                    .rsplit_once('=')
-                    .ok_or("--file-kind takes GLOB=KIND")?;
-                let association = Association::parse(kind).ok_or_else(|| {
+                let (glob, kind) = pair(&mut parser, "--file-kind takes GLOB=KIND")?;
+                let association = Association::parse(&kind).ok_or_else(|| {
                     format!(
                         "unknown file kind `{kind}`: expected template, release-flow, preview-template, \
                          workflow, preview-blueprint, auto or none"
                     )
                 })?;
                 associations
-                    .push(glob, association)
+                    .push(&glob, association)
                     .map_err(|err| format!("invalid glob `{}`: {}", err.glob, err.message))?;
+            }
+            Long("severity") => {
+                let (pattern, level) = pair(&mut parser, "--severity takes CODE=LEVEL")?;
+                severity.set(&pattern, &level)?;
             }
             Value(path) => paths.push(PathBuf::from(path)),
             other => return Err(other.unexpected().to_string()),
@@ -127,7 +130,18 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
         format,
         paths,
         associations,
+        severity,
     })
+}
+
+/// The value of an option that takes `A=B`, split at its last `=` (`usage` if it has none).
+fn pair(parser: &mut lexopt::Parser, usage: &str) -> Result<(String, String), String> {
+    let value = parser.value().map_err(|err| err.to_string())?;
+    let (a, b) = value
+        .to_str()
+        .and_then(|value| value.rsplit_once('='))
+        .ok_or(usage)?;
+    Ok((a.to_owned(), b.to_owned()))
 }
 
 /// The JSON files under `dir`: `.gitignore` respected, `.git` and `node_modules` skipped,

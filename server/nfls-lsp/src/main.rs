@@ -24,6 +24,9 @@ CHECK OPTIONS:
     --file-kind GLOB=KIND  treat files matching GLOB as KIND (template, release-flow,
                            preview-template, workflow, preview-blueprint, auto, none);
                            may be repeated
+    --severity CODE=LEVEL  report CODE (e.g. arg/not-in-arguments) or a family (schema/*)
+                           as error, warning, information or hint, or not at all (off);
+                           may be repeated (syntax errors cannot be changed)
 
 OPTIONS:
     -h, --help       print this help

@@ -916,6 +916,7 @@ mod tests {
             Some("release.json"),
             &AnalysisConfig {
                 associations: release_flow_association(),
+                ..AnalysisConfig::default()
             },
         );
         let items = completions(&analysis, 1);

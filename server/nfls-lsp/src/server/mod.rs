@@ -322,14 +322,14 @@ impl Backend {
         let (config, glob_problems) = settings.analysis_config();
         problems.extend(glob_problems);
         tracing::info!(?settings, "settings applied");
-        let (files_changed, mode_changed) = {
+        let (analysis_changed, mode_changed) = {
             let old = self
                 .state
                 .settings
                 .read()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             (
-                old.files != settings.files,
+                old.files != settings.files || old.severity != settings.severity,
                 old.diagnostics_mode != settings.diagnostics_mode,
             )
         };
@@ -338,7 +338,7 @@ impl Backend {
             .settings
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
-        if files_changed {
+        if analysis_changed {
             *self
                 .state
                 .analysis_config
@@ -420,8 +420,10 @@ impl Backend {
             .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding))
             .collect();
         if analysis.classification.is_some() {
+            let mut platform = self.platform_diagnostics(snapshot);
+            snapshot.config.severity.apply(&mut platform);
             diagnostics.extend(
-                self.platform_diagnostics(snapshot)
+                platform
                     .iter()
                     .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding)),
             );

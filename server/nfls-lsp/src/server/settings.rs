@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use nfls_ide::AnalysisConfig;
+use nfls_ide::{AnalysisConfig, SeverityRules};
 use nfls_schema::{Association, Associations};
 use serde_json::Value;
 
@@ -28,6 +28,8 @@ pub struct Settings {
     pub files: Vec<(String, String)>,
     pub diagnostics_mode: DiagnosticsMode,
     pub debounce_ms: u64,
+    /// Diagnostic code or family (`schema/*`) → severity or `off`, in the order given.
+    pub severity: Vec<(String, String)>,
     /// Where the platform is and how to authenticate (the type the CLI uses too; its `Debug`
     /// never shows the token).
     pub api: ApiOptions,
@@ -39,6 +41,7 @@ impl Default for Settings {
             files: Vec::new(),
             diagnostics_mode: DiagnosticsMode::Auto,
             debounce_ms: 10,
+            severity: Vec::new(),
             api: ApiOptions::default(),
         }
     }
@@ -92,6 +95,25 @@ impl Settings {
                 Some(Some(ms)) if ms <= 10_000 => settings.debounce_ms = ms,
                 Some(_) => problems.push("`northflank.diagnostics.debounceMs` must be a number of milliseconds (0–10000)".to_owned()),
             }
+            match diagnostics.get("severity") {
+                None | Some(Value::Null) => {}
+                Some(Value::Object(rules)) => {
+                    for (pattern, level) in rules {
+                        match level.as_str() {
+                            Some(level) => settings
+                                .severity
+                                .push((pattern.clone(), level.to_owned())),
+                            None => problems.push(format!(
+                                "`northflank.diagnostics.severity[\"{pattern}\"]` must be `error`, `warning`, `information`, `hint` or `off`"
+                            )),
+                        }
+                    }
+                }
+                Some(_) => problems.push(
+                    "`northflank.diagnostics.severity` must map diagnostic codes to severities"
+                        .to_owned(),
+                ),
+            }
         }
         if let Some(api) = section.get("api").and_then(Value::as_object) {
             let string = |key: &str, problems: &mut Vec<String>| match api.get(key) {
@@ -127,7 +149,19 @@ impl Settings {
                 ));
             }
         }
-        (Arc::new(AnalysisConfig { associations }), problems)
+        let mut severity = SeverityRules::default();
+        for (pattern, level) in &self.severity {
+            if let Err(message) = severity.set(pattern, level) {
+                problems.push(format!("`northflank.diagnostics.severity`: {message}"));
+            }
+        }
+        (
+            Arc::new(AnalysisConfig {
+                associations,
+                severity,
+            }),
+            problems,
+        )
     }
 }
 
@@ -178,6 +212,57 @@ mod tests {
         let shown = format!("{settings:?}");
         assert!(!shown.contains("nf-secret-token-123"), "{shown}");
         assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn severity_rules_are_read_and_bad_ones_reported() {
+        let (settings, problems) = Settings::from_json(&json!({"diagnostics": {"severity": {
+            "arg/not-in-arguments": "off",
+            "schema/*": "error",
+            "ref/undefined": 3,
+            "syntax/comment": "warning",
+            "ref/undefind": "hint"
+        }}}));
+        assert_eq!(
+            problems,
+            vec![
+                "`northflank.diagnostics.severity[\"ref/undefined\"]` must be `error`, `warning`, `information`, `hint` or `off`"
+                    .to_owned()
+            ]
+        );
+        assert_eq!(settings.severity.len(), 4);
+        let (config, problems) = settings.analysis_config();
+        assert_eq!(problems, vec![
+            "`northflank.diagnostics.severity`: `syntax/comment`: syntax errors cannot be changed (the platform cannot read a file that has one)".to_owned(),
+            "`northflank.diagnostics.severity`: `ref/undefind` is not a diagnostic code — did you mean `ref/undefined`?".to_owned(),
+        ]);
+        use nfls_ide::Severity;
+        assert_eq!(
+            config
+                .severity
+                .severity_of("arg/not-in-arguments", Severity::Information),
+            None
+        );
+        assert_eq!(
+            config
+                .severity
+                .severity_of("schema/enum", Severity::Warning),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config
+                .severity
+                .severity_of("ref/undefined", Severity::Error),
+            Some(Severity::Error)
+        );
+        let (_, problems) = Settings::from_json(&json!({"diagnostics": {"severity": ["arg/*"]}}));
+        assert_eq!(
+            problems,
+            vec![
+                "`northflank.diagnostics.severity` must map diagnostic codes to severities"
+                    .to_owned()
+            ]
+        );
     }
 
     #[test]
