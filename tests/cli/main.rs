@@ -195,6 +195,23 @@ fn file_kind_option_makes_a_file_ours() {
     );
 }
 
+/// The `fields` of each diagnostic of a `--format json` run, joined by spaces.
+fn reported(output: &std::process::Output, fields: &[&str]) -> Vec<String> {
+    let value: Value = serde_json::from_str(&stdout(output)).unwrap();
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            fields
+                .iter()
+                .map(|field| item[*field].as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 #[test]
 fn severity_rules_change_the_report_and_the_exit_status() {
     let dir = tempfile::tempdir().unwrap();
@@ -203,31 +220,14 @@ fn severity_rules_change_the_report_and_the_exit_status() {
         "{\"apiVersion\": \"v1.2\", \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"parallel\", \"steps\": [\n  {\"kind\": \"Project\", \"spec\": {\"name\": \"shop\", \"colour\": \"blue\", \"description\": \"${refs.q.id}\"}}]}}}\n",
     )
     .unwrap();
-    let summary = |output: &std::process::Output| -> Vec<(String, String)> {
-        let value: Value = serde_json::from_str(&stdout(output)).unwrap();
-        value
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|item| {
-                (
-                    item["code"].as_str().unwrap().to_owned(),
-                    item["severity"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
-    };
     let plain = run(
         &["check", "--format", "json", "northflank.json"],
         dir.path(),
     );
     assert_eq!(plain.status.code(), Some(1));
     assert_eq!(
-        summary(&plain),
-        vec![
-            ("schema/unknown-property".to_owned(), "warning".to_owned()),
-            ("ref/undefined".to_owned(), "error".to_owned()),
-        ]
+        reported(&plain, &["code", "severity"]),
+        ["schema/unknown-property warning", "ref/undefined error"]
     );
     // The undefined ref off, the unknown property raised: still an error, so still exit 1.
     let ruled = run(
@@ -245,8 +245,8 @@ fn severity_rules_change_the_report_and_the_exit_status() {
     );
     assert_eq!(ruled.status.code(), Some(1));
     assert_eq!(
-        summary(&ruled),
-        vec![("schema/unknown-property".to_owned(), "error".to_owned())]
+        reported(&ruled, &["code", "severity"]),
+        ["schema/unknown-property error"]
     );
     // Errors lowered to warnings: exit 0.
     let lowered = run(
@@ -273,6 +273,110 @@ fn severity_rules_change_the_report_and_the_exit_status() {
     assert_eq!(
         String::from_utf8_lossy(&bad.stderr),
         "northflank-lsp check: `syntax/comment`: syntax errors cannot be changed (the platform cannot read a file that has one)\n\nRun `northflank-lsp --help` for usage.\n"
+    );
+}
+
+/// `check` reads the nearest `.northflank-lsp.json` at or above the current folder; flags
+/// apply after it; `--config` names another file and `--no-config` reads none.
+#[test]
+fn the_repository_settings_file_applies_under_the_flags() {
+    let repo = tempfile::tempdir().unwrap();
+    let folder = repo.path().join("infra");
+    std::fs::create_dir_all(folder.join("deploy")).unwrap();
+    std::fs::write(
+        repo.path().join(".northflank-lsp.json"),
+        r#"{"files": {"deploy/*.json": "release-flow"}, "diagnostics": {"severity": {"schema/*": "off"}, "mode": "push"}}"#,
+    )
+    .unwrap();
+    std::fs::write(folder.join("deploy/app.json"), "{\"a\": 1}").unwrap();
+    std::fs::write(
+        repo.path().join("strict.json"),
+        r#"{"files": {"deploy/*.json": "template"}}"#,
+    )
+    .unwrap();
+    // Found two folders up: its glob makes the file a release flow, whose schema errors it
+    // turns off.
+    let found = run(&["check", "--format", "json", "deploy/app.json"], &folder);
+    assert_eq!(found.status.code(), Some(0), "{}", stdout(&found));
+    assert_eq!(
+        reported(&found, &["severity", "message"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&found.stderr),
+        format!(
+            "northflank-lsp check: warning: {}: only `files` and `diagnostics.severity` are read from .northflank-lsp.json; ignored: `diagnostics.mode` (each editor's own settings)\n",
+            repo.path().join(".northflank-lsp.json").display()
+        )
+    );
+    // A flag after the file: the family back on, as warnings.
+    let flagged = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--severity",
+            "schema/*=warning",
+            "deploy/app.json",
+        ],
+        &folder,
+    );
+    assert_eq!(flagged.status.code(), Some(0));
+    assert_eq!(
+        reported(&flagged, &["severity", "message"]),
+        [
+            "warning missing required properties `apiVersion` and `spec`",
+            "warning unknown property `a`"
+        ]
+    );
+    // Another file: a template, with the schema's own severities.
+    let named = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            "../strict.json",
+            "deploy/app.json",
+        ],
+        &folder,
+    );
+    assert_eq!(named.status.code(), Some(1));
+    assert_eq!(
+        reported(&named, &["severity", "message"]),
+        [
+            "error missing required properties `apiVersion` and `spec`",
+            "warning unknown property `a`"
+        ]
+    );
+    // No file: not a Northflank document by name or content, so nothing is checked.
+    let none = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--no-config",
+            "deploy/app.json",
+        ],
+        &folder,
+    );
+    assert_eq!(none.status.code(), Some(0));
+    assert_eq!(
+        reported(&none, &["severity", "message"]),
+        Vec::<String>::new()
+    );
+    // A file that is not JSON is a failure to read the settings: exit 2.
+    std::fs::write(repo.path().join("broken.json"), "{").unwrap();
+    let broken = run(
+        &["check", "--config", "../broken.json", "deploy/app.json"],
+        &folder,
+    );
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr)
+            .starts_with("northflank-lsp check: ../broken.json is not valid JSON: "),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
     );
 }
 

@@ -137,6 +137,7 @@ fn start_in(
         initialization_options: Some(settings),
         configuration: Value::Null,
         env,
+        root_uri: Value::Null,
     });
     server
 }

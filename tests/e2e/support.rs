@@ -101,6 +101,8 @@ pub struct Options {
     /// Answer to `workspace/configuration` for the `northflank` section.
     pub configuration: Value,
     pub env: Vec<(String, String)>,
+    /// `rootUri` of `initialize` (`null` by default).
+    pub root_uri: Value,
 }
 
 impl Default for Options {
@@ -110,6 +112,7 @@ impl Default for Options {
             initialization_options: None,
             configuration: Value::Null,
             env: Vec::new(),
+            root_uri: Value::Null,
         }
     }
 }
@@ -164,7 +167,7 @@ impl TestServer {
         let mut server = TestServer::spawn(options);
         let init = json!({
             "processId": std::process::id(),
-            "rootUri": null,
+            "rootUri": server.options.root_uri.clone(),
             "capabilities": server.options.capabilities.clone(),
             "initializationOptions": server.options.initialization_options.clone(),
         });

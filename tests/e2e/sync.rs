@@ -449,6 +449,83 @@ fn severity_settings_change_and_silence_diagnostics() {
     server.shutdown();
 }
 
+/// A repository's `.northflank-lsp.json` (at or above the workspace root) applies under the
+/// editor's settings, and is read again when the client reports it changed or saved it.
+#[test]
+fn the_repository_settings_file_applies_under_the_editor_settings() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path().join("infra");
+    std::fs::create_dir_all(root.join("deploy")).unwrap();
+    let config = repo.path().join(".northflank-lsp.json");
+    let config_uri = format!("file://{}", config.display());
+    std::fs::write(
+        &config,
+        r#"{"diagnostics": {"severity": {"ref/undefined": "off", "schema/unknown-property": "error"}}}"#,
+    )
+    .unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let (mut server, _) = TestServer::start(Options {
+        root_uri: json!(root_uri),
+        // The editor's rule for the same code wins over the file's.
+        initialization_options: Some(
+            json!({"northflank": {"diagnostics": {"severity": {"schema/unknown-property": "hint"}}}}),
+        ),
+        ..Options::default()
+    });
+    let uri = format!("{root_uri}/deploy/app.json");
+    let fixture = Fixture::parse(
+        "{\"apiVersion\": \"v1.2\", \"spec\": {\"kind\": \"Workflow\", \"spec\": {\"type\": \"parallel\", \"steps\": [
+  {\"kind\": \"Project\", \"spec\": {\"name\": \"shop\", ⟦\"colour\"⟧: \"blue\", \"description\": \"${refs.⟦q⟧.id}\"}}]}}}",
+    );
+    server.open(&uri, &fixture.text);
+    let summary = |diagnostics: &Value| -> Vec<(Value, Value, Value)> {
+        diagnostics
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d["range"].clone(), d["severity"].clone(), d["code"].clone()))
+            .collect()
+    };
+    let colour = range(&fixture.text, fixture.ranges[0], false);
+    let reference = range(&fixture.text, fixture.ranges[1], false);
+    // Each wait takes the complete (versioned) publish that follows the step, never an
+    // earlier one still queued.
+    let after = |server: &mut TestServer, expected: Vec<(Value, Value, Value)>| {
+        server.take_queued();
+        server.notification("textDocument/publishDiagnostics", |params| {
+            params["uri"] == uri.as_str()
+                && params["version"] == 1
+                && summary(&params["diagnostics"]) == expected
+        });
+    };
+    after(
+        &mut server,
+        vec![(colour.clone(), json!(4), json!("schema/unknown-property"))],
+    );
+    // The file changes on disk (a `git pull`) and opts the folder out: nothing is reported.
+    std::fs::write(&config, r#"{"files": {"deploy/*.json": "none"}}"#).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    after(&mut server, vec![]);
+    // Deleted (reported by a save): the editor's rule alone; the undefined ref is an error.
+    std::fs::remove_file(&config).unwrap();
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    after(
+        &mut server,
+        vec![
+            (colour.clone(), json!(4), json!("schema/unknown-property")),
+            (reference.clone(), json!(1), json!("ref/undefined")),
+        ],
+    );
+    server.shutdown();
+}
+
 #[test]
 fn document_kind_is_announced_to_clients_that_ask() {
     let mut capabilities = crate::support::vscode_like_capabilities();

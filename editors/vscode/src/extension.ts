@@ -98,6 +98,7 @@ class NorthflankExtension {
    * `northflank/remoteContent` looks documents up by the exact string, and VS Code re-encodes URIs.
    */
   private readonly remoteUris = new Map<string, string>();
+  private readonly repoSettingsWatcher: vscode.FileSystemWatcher;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     const secrets = () => (this.token ? [this.token] : []);
@@ -108,7 +109,10 @@ class NorthflankExtension {
     this.status = vscode.window.createStatusBarItem('northflank.documentKind', vscode.StatusBarAlignment.Right, 100);
     this.status.name = 'Northflank document kind';
     this.status.command = 'northflank.statusMenu';
-    context.subscriptions.push(output, trace, this.status);
+    // The repository's settings file: the server reads it again when it is created, changed
+    // (also by `git pull`) or deleted.
+    this.repoSettingsWatcher = vscode.workspace.createFileSystemWatcher('**/.northflank-lsp.json');
+    context.subscriptions.push(output, trace, this.status, this.repoSettingsWatcher);
 
     for (const command of SERVER_COMMANDS) {
       context.subscriptions.push(
@@ -176,6 +180,7 @@ class NorthflankExtension {
         { scheme: 'untitled', language: LANGUAGE_ID },
       ],
       initializationOptions: serverSettings(vscode.workspace.getConfiguration().get('northflank'), this.token),
+      synchronize: { fileEvents: this.repoSettingsWatcher },
       outputChannel: this.output,
       traceOutputChannel: this.trace,
       middleware: {

@@ -10,6 +10,9 @@ use nfls_ide::{Analysis, AnalysisConfig, Associations, Diagnostic, Severity, Sev
 use nfls_schema::Association;
 use nfls_syntax::TextRange;
 use nfls_syntax::text::{Encoding, LineIndex};
+
+use crate::repo_config;
+use crate::server::settings::Settings;
 use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,8 +24,19 @@ enum Format {
 struct Options {
     format: Format,
     paths: Vec<PathBuf>,
-    associations: Associations,
-    severity: SeverityRules,
+    /// `--file-kind` and `--severity`, checked, in order: they apply after the repository file.
+    file_kinds: Vec<(String, Association)>,
+    severity: Vec<(String, String)>,
+    config: ConfigChoice,
+}
+
+/// Which repository file applies.
+enum ConfigChoice {
+    /// The nearest [`repo_config::FILE_NAME`] at or above the current directory.
+    Discover,
+    File(PathBuf),
+    /// `--no-config`.
+    None,
 }
 
 /// One checked file: where it is, its text and what the analysis found.
@@ -44,9 +58,12 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = AnalysisConfig {
-        associations: options.associations,
-        severity: options.severity,
+    let config = match analysis_config(&options) {
+        Ok(config) => config,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "northflank-lsp check: {message}");
+            return ExitCode::from(2);
+        }
     };
     let mut checked = Vec::new();
     let mut io_failed = false;
@@ -82,13 +99,56 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     }
 }
 
+/// The repository file's settings (its problems printed as warnings), then the flags.
+fn analysis_config(options: &Options) -> Result<AnalysisConfig, String> {
+    let path = match &options.config {
+        ConfigChoice::Discover => std::env::current_dir()
+            .ok()
+            .and_then(|dir| repo_config::find(&dir)),
+        ConfigChoice::File(path) => Some(path.clone()),
+        ConfigChoice::None => None,
+    };
+    let repo = match path {
+        Some(path) => {
+            let (repo, problems) = repo_config::load(&path)?;
+            for problem in problems {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "northflank-lsp check: warning: {problem}"
+                );
+            }
+            Some(repo)
+        }
+        None => None,
+    };
+    let (base, problems) = Settings::default().over(repo.as_ref()).analysis_config();
+    for problem in problems {
+        let _ = writeln!(
+            std::io::stderr(),
+            "northflank-lsp check: warning: {problem}"
+        );
+    }
+    let mut config = AnalysisConfig::clone(&base);
+    for (glob, association) in &options.file_kinds {
+        // Checked when the flags were read.
+        let _ = config.associations.push(glob, *association);
+    }
+    for (pattern, level) in &options.severity {
+        config.severity.set(pattern, level)?;
+    }
+    Ok(config)
+}
+
 fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
     let mut format = Format::Human;
     let mut paths = Vec::new();
     let mut associations = Associations::defaults();
+    let mut file_kinds = Vec::new();
     let mut severity = SeverityRules::default();
+    let mut rules = Vec::new();
+    let mut config = ConfigChoice::Discover;
     while let Some(arg) = parser.next().map_err(|err| err.to_string())? {
         match arg {
             Long("format") => {
@@ -114,11 +174,19 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
                 associations
                     .push(&glob, association)
                     .map_err(|err| format!("invalid glob `{}`: {}", err.glob, err.message))?;
+                file_kinds.push((glob, association));
             }
             Long("severity") => {
                 let (pattern, level) = pair(&mut parser, "--severity takes CODE=LEVEL")?;
                 severity.set(&pattern, &level)?;
+                rules.push((pattern, level));
             }
+            Long("config") => {
+                config = ConfigChoice::File(PathBuf::from(
+                    parser.value().map_err(|err| err.to_string())?,
+                ));
+            }
+            Long("no-config") => config = ConfigChoice::None,
             Value(path) => paths.push(PathBuf::from(path)),
             other => return Err(other.unexpected().to_string()),
         }
@@ -129,8 +197,9 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
     Ok(Options {
         format,
         paths,
-        associations,
-        severity,
+        file_kinds,
+        severity: rules,
+        config,
     })
 }
 

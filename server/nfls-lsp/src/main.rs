@@ -4,6 +4,7 @@
 mod check;
 mod preview_cli;
 mod remote;
+mod repo_config;
 mod server;
 
 use std::ffi::OsString;
@@ -27,6 +28,9 @@ CHECK OPTIONS:
     --severity CODE=LEVEL  report CODE (e.g. arg/not-in-arguments) or a family (schema/*)
                            as error, warning, information or hint, or not at all (off);
                            may be repeated (syntax errors cannot be changed)
+    --config FILE          read `files` and `diagnostics.severity` from FILE instead of
+                           the nearest .northflank-lsp.json at or above the current folder
+    --no-config            read no .northflank-lsp.json
 
 OPTIONS:
     -h, --help       print this help

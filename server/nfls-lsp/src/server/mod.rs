@@ -21,6 +21,7 @@ pub mod settings;
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -35,6 +36,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use self::documents::{ChangeOutcome, Documents, Snapshot};
 use self::settings::{DiagnosticsMode, Settings};
+use crate::repo_config::{self, RepoConfig};
 
 /// Runs the server on stdin/stdout until the client says `exit` (or closes the stream).
 pub async fn run() {
@@ -102,6 +104,13 @@ struct State {
     documents: Mutex<Documents>,
     client_info: RwLock<ClientInfo>,
     settings: RwLock<Settings>,
+    /// The workspace root (the first workspace folder, else `rootUri`), for the repository file.
+    root: RwLock<Option<PathBuf>>,
+    /// The repository's `.northflank-lsp.json`, if it has one (see [`crate::repo_config`]).
+    repo_config: RwLock<Option<RepoConfig>>,
+    /// The globs and severity rules `analysis_config` was last built from (the repository
+    /// file's, then the editor's).
+    effective: RwLock<(settings::Pairs, settings::Pairs)>,
     analysis_config: RwLock<Arc<AnalysisConfig>>,
     /// The pending debounced diagnostics task of each document; a newer change aborts it.
     pending_diagnostics: Mutex<HashMap<Uri, JoinHandle<()>>>,
@@ -137,6 +146,9 @@ impl Backend {
                     hierarchical_symbols: false,
                 }),
                 settings: RwLock::new(Settings::default()),
+                root: RwLock::new(None),
+                repo_config: RwLock::new(None),
+                effective: RwLock::new((Vec::new(), Vec::new())),
                 analysis_config: RwLock::new(Arc::new(AnalysisConfig::default())),
                 pending_diagnostics: Mutex::new(HashMap::new()),
                 announced_kinds: Mutex::new(HashMap::new()),
@@ -316,29 +328,65 @@ impl Backend {
     }
 
     /// Applies new settings: problems go to the user; open documents are re-analysed when the
-    /// file associations changed, and re-published when the diagnostics mode did.
+    /// file associations or severity rules changed, and re-published when the diagnostics mode
+    /// did.
     fn apply_settings(&self, value: &Value) {
         let (settings, mut problems) = Settings::from_json(value);
-        let (config, glob_problems) = settings.analysis_config();
-        problems.extend(glob_problems);
         tracing::info!(?settings, "settings applied");
-        let (analysis_changed, mode_changed) = {
-            let old = self
-                .state
-                .settings
-                .read()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            (
-                old.files != settings.files || old.severity != settings.severity,
-                old.diagnostics_mode != settings.diagnostics_mode,
-            )
-        };
+        let mode_changed = self
+            .state
+            .settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .diagnostics_mode
+            != settings.diagnostics_mode;
         *self
             .state
             .settings
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
-        if analysis_changed {
+        let (config_problems, reanalysed) = self.refresh_analysis_config();
+        problems.extend(config_problems);
+        if mode_changed && !reanalysed {
+            let uris = self.documents().uris();
+            for uri in uris {
+                self.schedule_diagnostics(uri);
+            }
+        }
+        self.settings_problems(problems);
+        self.refresh_pulled_diagnostics();
+    }
+
+    /// Builds the analysis configuration from the editor's settings over the repository file's
+    /// and, when the globs or rules it comes from changed, re-analyses the open documents.
+    /// Returns the problems with the globs and rules, and whether it re-analysed.
+    fn refresh_analysis_config(&self) -> (Vec<String>, bool) {
+        let settings = self
+            .state
+            .settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let repo = self
+            .state
+            .repo_config
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let merged = settings.over(repo.as_ref());
+        let (config, problems) = merged.analysis_config();
+        let changed = {
+            let mut effective = self
+                .state
+                .effective
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let now = (merged.files, merged.severity);
+            let changed = *effective != now;
+            *effective = now;
+            changed
+        };
+        if changed {
             *self
                 .state
                 .analysis_config
@@ -348,12 +396,47 @@ impl Backend {
             for snapshot in snapshots {
                 self.schedule_diagnostics(snapshot.uri.clone());
             }
-        } else if mode_changed {
-            let uris = self.documents().uris();
-            for uri in uris {
-                self.schedule_diagnostics(uri);
-            }
         }
+        (problems, changed)
+    }
+
+    /// Reads the repository file again (the nearest one at or above the workspace root) and
+    /// re-analyses the open documents if what it says changed.
+    fn reload_repo_config(&self) {
+        let root = self
+            .state
+            .root
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let mut problems = self.load_repo_config(root.as_deref());
+        let (config_problems, reanalysed) = self.refresh_analysis_config();
+        problems.extend(config_problems);
+        self.settings_problems(problems);
+        if reanalysed {
+            self.refresh_pulled_diagnostics();
+        }
+    }
+
+    /// Finds and reads the repository file for `root` into the state; returns its problems.
+    fn load_repo_config(&self, root: Option<&std::path::Path>) -> Vec<String> {
+        let found = root.and_then(repo_config::find);
+        let (repo, problems) = match found.as_deref().map(repo_config::load) {
+            None => (None, Vec::new()),
+            Some(Ok((repo, problems))) => (Some(repo), problems),
+            Some(Err(message)) => (None, vec![message]),
+        };
+        tracing::info!(path = ?found, "repository settings read");
+        *self
+            .state
+            .repo_config
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = repo;
+        problems
+    }
+
+    /// Shows problems with the settings (the editor's or the repository file's), if any.
+    fn settings_problems(&self, problems: Vec<String>) {
         if !problems.is_empty() {
             let client = self.client.clone();
             tokio::spawn(async move {
@@ -365,6 +448,10 @@ impl Backend {
                     .await;
             });
         }
+    }
+
+    /// Asks a pull-mode client to pull diagnostics again (settings changed what they are).
+    fn refresh_pulled_diagnostics(&self) {
         if !self.pushes_diagnostics() {
             let client = self.client.clone();
             tokio::spawn(async move {
@@ -474,6 +561,12 @@ impl Backend {
         })
         .await
     }
+}
+
+/// Whether `uri` names a repository settings file (see [`crate::repo_config`]).
+fn is_repo_config(uri: &Uri) -> bool {
+    documents::file_path(uri)
+        .is_some_and(|path| path.rsplit('/').next() == Some(repo_config::FILE_NAME))
 }
 
 /// What diagnostics are published after (see [`Backend::publish_diagnostics_after`]).
@@ -650,8 +743,31 @@ impl LanguageServer for Backend {
                 .and_then(|code_lens| code_lens.refresh_support)
                 .unwrap_or(false);
             self.state.preview.set_refresh_support(code_lens_refresh);
-            if let Some(options) = &params.initialization_options {
-                self.apply_settings(options);
+            // The repository file first, so that the editor's settings apply over it.
+            let root = params
+                .workspace_folders
+                .as_ref()
+                .and_then(|folders| folders.first())
+                .map(|folder| &folder.uri)
+                .or({
+                    #[allow(deprecated)]
+                    params.root_uri.as_ref()
+                })
+                .and_then(documents::file_path)
+                .map(PathBuf::from);
+            let problems = self.load_repo_config(root.as_deref());
+            *self
+                .state
+                .root
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = root;
+            self.settings_problems(problems);
+            match &params.initialization_options {
+                Some(options) => self.apply_settings(options),
+                None => {
+                    let (problems, _) = self.refresh_analysis_config();
+                    self.settings_problems(problems);
+                }
             }
             let diagnostic_provider = (!self.pushes_diagnostics()).then(|| {
                 DiagnosticServerCapabilities::Options(DiagnosticOptions {
@@ -810,8 +926,23 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         guard_notification("textDocument/didSave", || {
+            if is_repo_config(&params.text_document.uri) {
+                self.reload_repo_config();
+            }
             if let Some(snapshot) = self.snapshot(&params.text_document.uri) {
                 self.platform_saved(&snapshot);
+            }
+        });
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        guard_notification("workspace/didChangeWatchedFiles", || {
+            if params
+                .changes
+                .iter()
+                .any(|change| is_repo_config(&change.uri))
+            {
+                self.reload_repo_config();
             }
         });
     }

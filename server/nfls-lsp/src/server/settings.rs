@@ -21,6 +21,9 @@ pub enum DiagnosticsMode {
     Pull,
 }
 
+/// Ordered `key → value` settings: globs and kinds, codes and severities.
+pub type Pairs = Vec<(String, String)>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// Glob → document kind (`template`, `release-flow`, `preview-template`, `workflow`,

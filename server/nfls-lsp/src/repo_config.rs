@@ -1,0 +1,95 @@
+//! `.northflank-lsp.json`: the settings a repository shares with everyone who checks it — in
+//! any editor and in CI. It holds the `files` and `diagnostics.severity` keys of the server's
+//! `northflank` settings section:
+//!
+//! ```json
+//! { "files": { "deploy/**/*.json": "template" },
+//!   "diagnostics": { "severity": { "arg/not-in-arguments": "off" } } }
+//! ```
+//!
+//! The nearest such file at or above the workspace root (the server) or the current directory
+//! (`check`) applies first; an editor's settings and `check`'s flags come after it and win
+//! where they say something else (a later glob and a later severity rule win).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::server::settings::Settings;
+
+pub const FILE_NAME: &str = ".northflank-lsp.json";
+
+/// The part of the settings a repository file gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RepoConfig {
+    pub path: PathBuf,
+    pub files: Vec<(String, String)>,
+    pub severity: Vec<(String, String)>,
+}
+
+/// The nearest [`FILE_NAME`] in `start` or a folder above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads a repository file. `Err` when it cannot be read or is not JSON; otherwise the
+/// settings it gives and what is wrong with parts of it (those parts are skipped).
+pub fn load(path: &Path) -> Result<(RepoConfig, Vec<String>), String> {
+    let shown = path.display();
+    let text =
+        std::fs::read_to_string(path).map_err(|err| format!("cannot read {shown}: {err}"))?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|err| format!("{shown} is not valid JSON: {err}"))?;
+    let (settings, problems) = Settings::from_json(&value);
+    let mut problems: Vec<String> = problems
+        .into_iter()
+        .map(|problem| format!("{shown}: {problem}"))
+        .collect();
+    let ignored: Vec<&str> = ["api", "diagnostics.mode", "diagnostics.debounceMs"]
+        .into_iter()
+        .filter(|key| {
+            key.split('.')
+                .try_fold(&value, |value, part| value.get(part))
+                .is_some()
+        })
+        .collect();
+    if !ignored.is_empty() {
+        problems.push(format!(
+            "{shown}: only `files` and `diagnostics.severity` are read from {FILE_NAME}; ignored: {} (each editor's own settings)",
+            ignored
+                .iter()
+                .map(|key| format!("`{key}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok((
+        RepoConfig {
+            path: path.to_owned(),
+            files: settings.files,
+            severity: settings.severity,
+        },
+        problems,
+    ))
+}
+
+impl Settings {
+    /// These settings over a repository file's: its globs and rules first, these after (so
+    /// these win where both speak).
+    pub fn over(&self, repo: Option<&RepoConfig>) -> Settings {
+        let mut merged = self.clone();
+        if let Some(repo) = repo {
+            merged.files = repo.files.iter().chain(&self.files).cloned().collect();
+            merged.severity = repo
+                .severity
+                .iter()
+                .chain(&self.severity)
+                .cloned()
+                .collect();
+        }
+        merged
+    }
+}
