@@ -62,6 +62,23 @@ test('package.json: settings and language', () => {
     assert.ok(v.title && v.markdownDescription, `${key} has a title and a description`);
     assert.ok(!/token"?$/.test(key), 'no token setting');
   }
+  // The repository settings file gets completion and checks from VS Code's JSON support.
+  assert.deepEqual(manifest.contributes.jsonValidation, [
+    { fileMatch: '.northflank-lsp.json', url: './schemas/northflank-lsp.schema.json' },
+  ]);
+  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schemas', 'northflank-lsp.schema.json'), 'utf8'));
+  const severity = schema.properties.diagnostics.properties.severity;
+  const codes = new RegExp(severity.propertyNames.pattern);
+  // Every code the project README lists as configurable matches, the syntax ones do not.
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  const listed = [...readme.matchAll(/`((?:schema|ref|arg|expr|secret|platform|syntax)\/[a-z0-9-]+)`/g)].map((m) => m[1]);
+  assert.ok(listed.length > 40, `${listed.length} codes in the README`);
+  for (const code of listed) {
+    assert.equal(codes.test(code), !code.startsWith('syntax/'), code);
+  }
+  assert.ok(codes.test('schema/*') && !codes.test('syntax/*') && !codes.test('style/*'));
+  assert.deepEqual(severity.additionalProperties.enum, ['error', 'warning', 'information', 'hint', 'off']);
+  assert.deepEqual(manifest.contributes.configuration.properties['northflank.diagnostics.severity'].additionalProperties.enum, severity.additionalProperties.enum);
   const [language] = manifest.contributes.languages;
   assert.equal(language.id, 'northflank-json');
   assert.deepEqual(language.filenamePatterns, [
