@@ -93,3 +93,82 @@ impl Settings {
         merged
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_file_at_or_above_a_folder_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a/b/c");
+        std::fs::create_dir_all(&deep).unwrap();
+        assert_eq!(find(&deep), None);
+        std::fs::write(dir.path().join(FILE_NAME), "{}").unwrap();
+        assert_eq!(find(&deep), Some(dir.path().join(FILE_NAME)));
+        std::fs::write(dir.path().join("a").join(FILE_NAME), "{}").unwrap();
+        assert_eq!(find(&deep), Some(dir.path().join("a").join(FILE_NAME)));
+        // A folder of that name is not a settings file.
+        std::fs::create_dir_all(deep.join(FILE_NAME)).unwrap();
+        assert_eq!(find(&deep), Some(dir.path().join("a").join(FILE_NAME)));
+    }
+
+    #[test]
+    fn files_that_cannot_be_used_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let shown = path.display().to_string();
+        assert!(
+            load(&path)
+                .unwrap_err()
+                .starts_with(&format!("cannot read {shown}: "))
+        );
+        std::fs::write(&path, "{\"files\": ").unwrap();
+        assert!(
+            load(&path)
+                .unwrap_err()
+                .starts_with(&format!("{shown} is not valid JSON: "))
+        );
+        std::fs::write(&path, "[1, 2]").unwrap();
+        let (repo, problems) = load(&path).unwrap();
+        assert_eq!(repo.files, Vec::new());
+        assert_eq!(
+            problems,
+            vec![format!("{shown}: `northflank` settings must be an object")]
+        );
+        // A deeply nested value is only JSON to skip, never a crash.
+        let deep = format!("{{\"x\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        std::fs::write(&path, deep).unwrap();
+        let _ = load(&path);
+    }
+
+    #[test]
+    fn editor_settings_come_after_the_repository_file() {
+        let repo = RepoConfig {
+            path: PathBuf::from(FILE_NAME),
+            files: vec![("a/*.json".to_owned(), "template".to_owned())],
+            severity: vec![("ref/undefined".to_owned(), "off".to_owned())],
+        };
+        let (editor, _) = Settings::from_json(&serde_json::json!({
+            "files": {"a/*.json": "none"},
+            "diagnostics": {"severity": {"ref/undefined": "error"}, "debounceMs": 50}
+        }));
+        let merged = editor.over(Some(&repo));
+        assert_eq!(
+            merged.files,
+            vec![
+                ("a/*.json".to_owned(), "template".to_owned()),
+                ("a/*.json".to_owned(), "none".to_owned())
+            ]
+        );
+        assert_eq!(
+            merged.severity,
+            vec![
+                ("ref/undefined".to_owned(), "off".to_owned()),
+                ("ref/undefined".to_owned(), "error".to_owned())
+            ]
+        );
+        assert_eq!(merged.debounce_ms, 50);
+        assert_eq!(editor.over(None), editor);
+    }
+}
