@@ -183,6 +183,104 @@ fn quick_fix_for_a_misspelt_node_kind() {
     server.shutdown();
 }
 
+/// "Turn off `<code>` for this repository": creates `.northflank-lsp.json` at the workspace
+/// root when there is none (the client can create files), edits the one in use otherwise, and
+/// the rule applies once it is saved.
+#[test]
+fn a_code_can_be_turned_off_for_the_repository_from_a_quick_fix() {
+    let repo = tempfile::tempdir().unwrap();
+    let root_uri = format!("file://{}", repo.path().display());
+    let config = repo.path().join(".northflank-lsp.json");
+    let config_uri = format!("file://{}", config.display());
+    let mut capabilities = crate::support::vscode_like_capabilities();
+    capabilities["workspace"]["workspaceEdit"] =
+        json!({"documentChanges": true, "resourceOperations": ["create", "rename", "delete"]});
+    let (mut server, _) = TestServer::start(Options {
+        capabilities,
+        root_uri: json!(root_uri),
+        ..Options::default()
+    });
+    let uri = format!("{root_uri}/northflank.json");
+    let text = "{\"apiVersion\": \"v1.2\", \"spec\": {\"kind\": \"Project\", \"spec\": {\"name\": \"${refs.q.id}\"}}}";
+    server.open(&uri, text);
+    let diagnostics = server.diagnostics(&uri, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "ref/undefined");
+    let turn_off = |server: &mut TestServer| -> Value {
+        let actions = server
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics}}),
+            )
+            .unwrap();
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|action| {
+                action["title"]
+                    == "Turn off `ref/undefined` for this repository (.northflank-lsp.json)"
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no turn-off action in {actions:#?}"))
+    };
+    // No file yet: created with the rule.
+    let action = turn_off(&mut server);
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["diagnostics"], json!(diagnostics));
+    assert_eq!(
+        action["edit"],
+        json!({"documentChanges": [
+            {"kind": "create", "uri": config_uri},
+            {"textDocument": {"uri": config_uri, "version": null}, "edits": [{
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "newText": "{\n  \"diagnostics\": {\n    \"severity\": {\n      \"ref/undefined\": \"off\"\n    }\n  }\n}\n"
+            }]}
+        ]})
+    );
+    // The file exists (written by the client, then saved): the rule applies, and the action now
+    // edits the file in place.
+    std::fs::write(&config, "{\n  \"files\": {}\n}\n").unwrap();
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    let action = turn_off(&mut server);
+    assert_eq!(
+        action["edit"],
+        json!({"changes": {config_uri.clone(): [{
+            "range": {"start": {"line": 1, "character": 13}, "end": {"line": 1, "character": 13}},
+            "newText": ",\n  \"diagnostics\": {\n    \"severity\": {\n      \"ref/undefined\": \"off\"\n    }\n  }"
+        }]}})
+    );
+    std::fs::write(
+        &config,
+        "{\"diagnostics\": {\"severity\": {\"ref/undefined\": \"off\"}}}",
+    )
+    .unwrap();
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    server.notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == uri.as_str()
+            && params["version"] == 1
+            && params["diagnostics"] == json!([])
+    });
+    // A file that cannot be edited safely: the action is there, disabled, saying why.
+    std::fs::write(&config, "[]").unwrap();
+    let action = turn_off(&mut server);
+    assert_eq!(action["edit"], Value::Null);
+    assert_eq!(
+        action["disabled"]["reason"],
+        format!(
+            "{}: the file's top level is not a JSON object",
+            config.display()
+        )
+    );
+    server.shutdown();
+}
+
 #[test]
 fn symbols_formatting_and_semantic_tokens() {
     let (mut server, fixture) = start();

@@ -28,5 +28,5 @@ pub use hover::hover;
 pub use navigation::{goto_definition, highlights, prepare_rename, references, rename};
 pub use nfls_schema::ValidationCache;
 pub use nfls_schema::{Associations, Classification, DocumentKind, Evidence};
-pub use severity::{CODES, SeverityRules};
+pub use severity::{CODES, SeverityRules, rule_edit};
 pub use structure::{document_symbols, folding_ranges, format, selection_ranges, semantic_tokens};

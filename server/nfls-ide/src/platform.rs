@@ -299,7 +299,7 @@ pub fn gitops_edit(text: &str, gitops: &Value) -> Result<TextEdit, EditError> {
 }
 
 /// The whitespace before the first top-level member on its line, when it starts a line.
-fn member_indent(text: &str, root: nfls_syntax::Object<'_>) -> Option<String> {
+pub(crate) fn member_indent(text: &str, root: nfls_syntax::Object<'_>) -> Option<String> {
     let first = root.members().next()?;
     let start = first.key_range().start as usize;
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
@@ -309,7 +309,7 @@ fn member_indent(text: &str, root: nfls_syntax::Object<'_>) -> Option<String> {
 
 /// Pretty JSON with `unit` per level, starting at `depth` (closing bracket at `depth - 1`).
 /// Iterative, so deep values cannot overflow the stack.
-fn render_value(value: &Value, unit: &str, depth: usize, eol: &str) -> String {
+pub(crate) fn render_value(value: &Value, unit: &str, depth: usize, eol: &str) -> String {
     enum Step<'a> {
         Value(&'a Value, usize),
         Text(String),

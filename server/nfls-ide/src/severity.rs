@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::platform::{member_indent, render_value};
+use crate::types::TextEdit;
 
 /// Every diagnostic code outside the `syntax/` family, with what it reports (the codes a user
 /// can configure; `syntax/…` codes are listed by `nfls_syntax::codes`).
@@ -196,4 +198,71 @@ fn families() -> Vec<String> {
         }
     }
     families
+}
+
+/// The edit to a repository settings file (its text, or `None` when there is none yet) that
+/// sets the rule for `code` to `level` in `diagnostics.severity`: the rule's value replaced, or
+/// a member added (with `diagnostics` and `severity` around it when they are missing), in the
+/// file's own indentation and line endings. A new file gets its whole text. `Err` says why the
+/// file cannot be edited safely.
+pub fn rule_edit(text: Option<&str>, code: &str, level: &str) -> Result<TextEdit, String> {
+    let rule = serde_json::json!({ code: level });
+    let Some(text) = text else {
+        let whole = serde_json::json!({ "diagnostics": { "severity": rule } });
+        return Ok(TextEdit::insert(
+            0,
+            format!("{}\n", render_value(&whole, "  ", 1, "\n")),
+        ));
+    };
+    let parsed = nfls_syntax::parse(text);
+    if parsed
+        .errors
+        .iter()
+        .any(|error| error.severity == nfls_syntax::Severity::Error)
+    {
+        return Err("the file has JSON syntax errors: fix them first".to_owned());
+    }
+    let root = parsed
+        .tree
+        .root()
+        .and_then(|root| root.as_object())
+        .ok_or("the file's top level is not a JSON object")?;
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let unit = member_indent(text, root).unwrap_or_else(|| "  ".to_owned());
+    // A member added at the end of `object`, which stands at `depth`.
+    let insert =
+        |object: nfls_syntax::Object<'_>, depth: usize, key: &str, value: &serde_json::Value| {
+            let rendered = render_value(value, &unit, depth + 1, eol);
+            let member = format!("{}: {rendered}", serde_json::json!(key));
+            let indent = unit.repeat(depth);
+            match object.members().last() {
+                Some(last) => TextEdit::insert(last.range().end, format!(",{eol}{indent}{member}")),
+                None => TextEdit::replace(
+                    object.value().range(),
+                    format!("{{{eol}{indent}{member}{eol}{}}}", unit.repeat(depth - 1)),
+                ),
+            }
+        };
+    // Down `diagnostics` and `severity`: the first one missing is added with the rule inside.
+    let mut object = root;
+    let mut depth = 1;
+    for (key, inside) in [
+        ("diagnostics", serde_json::json!({ "severity": rule })),
+        ("severity", rule.clone()),
+    ] {
+        let Some(member) = object.member(key) else {
+            return Ok(insert(object, depth, key, &inside));
+        };
+        object = member
+            .value()
+            .and_then(|value| value.as_object())
+            .ok_or_else(|| format!("`{key}` in the file is not an object"))?;
+        depth += 1;
+    }
+    Ok(
+        match object.member(code).and_then(|member| member.value()) {
+            Some(value) => TextEdit::replace(value.range(), serde_json::json!(level).to_string()),
+            None => insert(object, depth, code, &serde_json::json!(level)),
+        },
+    )
 }

@@ -244,3 +244,86 @@ fn the_readme_lists_every_code() {
         .collect();
     assert_eq!(missing, Vec::<&str>::new());
 }
+
+fn applied(text: Option<&str>, code: &str, level: &str) -> String {
+    let edit = nfls_ide::rule_edit(text, code, level).unwrap();
+    let mut out = text.unwrap_or_default().to_owned();
+    out.replace_range(
+        edit.range.start as usize..edit.range.end as usize,
+        &edit.new_text,
+    );
+    out
+}
+
+#[test]
+fn a_rule_is_written_into_the_repository_file_in_its_own_layout() {
+    // No file yet: the whole text.
+    assert_eq!(
+        applied(None, "arg/not-in-arguments", "off"),
+        "{\n  \"diagnostics\": {\n    \"severity\": {\n      \"arg/not-in-arguments\": \"off\"\n    }\n  }\n}\n"
+    );
+    // Neither `diagnostics` nor `severity`: both added after the last member.
+    assert_eq!(
+        applied(
+            Some("{\n    \"files\": {\"a/*.json\": \"template\"}\n}\n"),
+            "ref/*",
+            "warning"
+        ),
+        "{\n    \"files\": {\"a/*.json\": \"template\"},\n    \"diagnostics\": {\n        \"severity\": {\n            \"ref/*\": \"warning\"\n        }\n    }\n}\n"
+    );
+    // `diagnostics` without `severity`, with Windows line endings.
+    assert_eq!(
+        applied(
+            Some("{\r\n  \"diagnostics\": {\r\n    \"mode\": \"push\"\r\n  }\r\n}"),
+            "ref/undefined",
+            "hint"
+        ),
+        "{\r\n  \"diagnostics\": {\r\n    \"mode\": \"push\",\r\n    \"severity\": {\r\n      \"ref/undefined\": \"hint\"\r\n    }\r\n  }\r\n}"
+    );
+    // A rule for the code already: its value replaced, nothing else touched.
+    assert_eq!(
+        applied(
+            Some(
+                "{\"diagnostics\": {\"severity\": {\"ref/undefined\": \"error\", \"schema/*\": \"off\"}}}"
+            ),
+            "ref/undefined",
+            "off"
+        ),
+        "{\"diagnostics\": {\"severity\": {\"ref/undefined\": \"off\", \"schema/*\": \"off\"}}}"
+    );
+    // An empty `severity` and an empty file object: still valid JSON with the rule.
+    for text in ["{\"diagnostics\": {\"severity\": {}}}", "{}", "{ }"] {
+        let out = applied(Some(text), "expr/arity", "off");
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            value["diagnostics"]["severity"]["expr/arity"], "off",
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_edited_safely_is_left_alone() {
+    let cases = [
+        (
+            "{\"files\": {} \"x\": 1}",
+            "the file has JSON syntax errors: fix them first",
+        ),
+        ("[]", "the file's top level is not a JSON object"),
+        (
+            "{\"diagnostics\": []}",
+            "`diagnostics` in the file is not an object",
+        ),
+        (
+            "{\"diagnostics\": {\"severity\": \"off\"}}",
+            "`severity` in the file is not an object",
+        ),
+    ];
+    for (text, message) in cases {
+        assert_eq!(
+            nfls_ide::rule_edit(Some(text), "ref/undefined", "off"),
+            Err(message.to_owned()),
+            "{text}"
+        );
+    }
+}

@@ -440,7 +440,142 @@ impl Backend {
             }));
         }
         actions.extend(self.platform_code_actions(&uri, &snapshot));
+        let quick_fixes_wanted = only.is_empty()
+            || only.iter().any(|wanted| {
+                CodeActionKind::QUICKFIX
+                    .as_str()
+                    .starts_with(wanted.as_str())
+            });
+        if quick_fixes_wanted {
+            actions.extend(self.turn_off_actions(&params.context.diagnostics));
+        }
         Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    /// "Turn off `<code>` for this repository": for each configurable code among the
+    /// diagnostics the client names, an edit of the repository's settings file (the one in use,
+    /// else a new one at the workspace root, if the client can create files) that sets the
+    /// code to `off`. The rule applies once the file is saved.
+    fn turn_off_actions(&self, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+        let mut codes: Vec<&str> = diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.source.as_deref() == Some("northflank"))
+            .filter_map(|diagnostic| match &diagnostic.code {
+                Some(NumberOrString::String(code)) => Some(code.as_str()),
+                _ => None,
+            })
+            .filter(|code| nfls_ide::CODES.iter().any(|(known, _)| known == code))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        if codes.is_empty() {
+            return Vec::new();
+        }
+        let target = {
+            let configured = self
+                .state
+                .repo_config
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .as_ref()
+                .map(|repo| repo.path.clone());
+            configured.or_else(|| {
+                self.state
+                    .root
+                    .read()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .as_ref()
+                    .map(|root| root.join(crate::repo_config::FILE_NAME))
+            })
+        };
+        let Some((path, file)) = target.and_then(|path| {
+            let uri = Uri::from_file_path(&path)?;
+            Some((path, uri))
+        }) else {
+            return Vec::new();
+        };
+        // The editor's copy when the file is open (it may hold unsaved edits), else the disk's.
+        let text: Option<String> = match self.snapshot(&file) {
+            Some(snapshot) => Some(snapshot.text.to_string()),
+            None => std::fs::read_to_string(&path).ok(),
+        };
+        if text.is_none() && !self.client_info().create_files {
+            return Vec::new();
+        }
+        let encoding = self.encoding();
+        codes
+            .into_iter()
+            .map(|code| {
+                let title = format!(
+                    "Turn off `{code}` for this repository ({})",
+                    crate::repo_config::FILE_NAME
+                );
+                let fixed: Vec<Diagnostic> = diagnostics
+                    .iter()
+                    .filter(|d| matches!(&d.code, Some(NumberOrString::String(c)) if c == code))
+                    .cloned()
+                    .collect();
+                let (edit, disabled) = match nfls_ide::rule_edit(text.as_deref(), code, "off") {
+                    Ok(edit) => (
+                        Some(file_edit(&file, text.as_deref(), &edit, encoding)),
+                        None,
+                    ),
+                    Err(reason) => (
+                        None,
+                        Some(CodeActionDisabled {
+                            reason: format!("{}: {reason}", path.display()),
+                        }),
+                    ),
+                };
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(fixed),
+                    edit,
+                    command: None,
+                    is_preferred: None,
+                    disabled,
+                    data: None,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A workspace edit of another file than the document: `text` is its content (`None`: the
+/// file does not exist yet and is created).
+fn file_edit(
+    uri: &Uri,
+    text: Option<&str>,
+    edit: &ide::TextEdit,
+    encoding: Encoding,
+) -> WorkspaceEdit {
+    match text {
+        Some(text) => {
+            let index = LineIndex::new(text);
+            workspace_edit(uri, &index, std::slice::from_ref(edit), encoding)
+        }
+        None => WorkspaceEdit {
+            changes: None,
+            document_changes: Some(DocumentChanges::Operations(vec![
+                DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                    uri: uri.clone(),
+                    options: None,
+                    annotation_id: None,
+                })),
+                DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri: uri.clone(),
+                        version: None,
+                    },
+                    edits: vec![OneOf::Left(TextEdit {
+                        range: Range::default(),
+                        new_text: edit.new_text.clone(),
+                    })],
+                }),
+            ])),
+            change_annotations: None,
+        },
     }
 }
 

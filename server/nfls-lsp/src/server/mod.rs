@@ -97,6 +97,8 @@ struct ClientInfo {
     snippets: bool,
     /// `textDocument/documentSymbol` may answer with a tree.
     hierarchical_symbols: bool,
+    /// Workspace edits may create files (`documentChanges` with the `create` operation).
+    create_files: bool,
 }
 
 #[derive(Debug)]
@@ -144,6 +146,7 @@ impl Backend {
                     document_kind: false,
                     snippets: false,
                     hierarchical_symbols: false,
+                    create_files: false,
                 }),
                 settings: RwLock::new(Settings::default()),
                 root: RwLock::new(None),
@@ -724,6 +727,16 @@ impl LanguageServer for Backend {
                 .and_then(|text_document| text_document.document_symbol.as_ref())
                 .and_then(|symbols| symbols.hierarchical_document_symbol_support)
                 .unwrap_or(false);
+            let create_files = capabilities
+                .workspace
+                .as_ref()
+                .and_then(|workspace| workspace.workspace_edit.as_ref())
+                .is_some_and(|edit| {
+                    edit.document_changes == Some(true)
+                        && edit.resource_operations.as_ref().is_some_and(|operations| {
+                            operations.contains(&ResourceOperationKind::Create)
+                        })
+                });
             *self
                 .state
                 .client_info
@@ -735,6 +748,7 @@ impl LanguageServer for Backend {
                 document_kind,
                 snippets,
                 hierarchical_symbols,
+                create_files,
             };
             let code_lens_refresh = capabilities
                 .workspace
