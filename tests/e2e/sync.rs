@@ -585,3 +585,25 @@ fn clients_that_skip_version_numbers_still_get_fresh_diagnostics() {
     assert_eq!(server.server_text(TEMPLATE_URI)["version"], 8);
     server.shutdown();
 }
+
+/// A change parked for its missing predecessor is applied by the first thing that needs the
+/// text — here a request straight after it — and its diagnostics still come.
+#[test]
+fn a_parked_change_applied_by_a_request_still_gets_its_diagnostics() {
+    let (mut server, _) = TestServer::start(Options::default());
+    let fixture = Fixture::parse(MISSING_COMMA);
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": TEMPLATE_URI, "languageId": "json", "version": 0, "text": fixture.text}}),
+    );
+    assert_eq!(server.diagnostics(TEMPLATE_URI, 0).len(), 1);
+    let at = crate::support::position(&fixture.text, fixture.ranges[0].0, false);
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": TEMPLATE_URI, "version": 4}, "contentChanges": [{"range": {"start": at, "end": at}, "text": ","}]}),
+    );
+    // Sooner than the pause after which a parked change is applied anyway.
+    assert_eq!(server.server_text(TEMPLATE_URI)["version"], 4);
+    assert_eq!(server.diagnostics(TEMPLATE_URI, 4), Vec::<Value>::new());
+    server.shutdown();
+}

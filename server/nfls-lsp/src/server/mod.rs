@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -115,7 +116,7 @@ struct State {
     effective: RwLock<(settings::Pairs, settings::Pairs)>,
     analysis_config: RwLock<Arc<AnalysisConfig>>,
     /// The pending debounced diagnostics task of each document; a newer change aborts it.
-    pending_diagnostics: Mutex<HashMap<Uri, JoinHandle<()>>>,
+    pending_diagnostics: Mutex<HashMap<Uri, PendingDiagnostics>>,
     /// The document kind last announced to the client, per document.
     announced_kinds: Mutex<HashMap<Uri, Option<&'static str>>>,
     platform: platform::PlatformState,
@@ -178,11 +179,20 @@ impl Backend {
 
     /// The current snapshot of a document, after applying any changes still parked because
     /// the client skipped a version number.
+    /// The newest version of a document, with any parked changes applied first (and its
+    /// diagnostics scheduled then: whoever flushes first — this, or the flush a parked change
+    /// schedules — leaves nothing for the other).
     fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
         let encoding = self.client_info().encoding;
-        let mut documents = self.documents();
-        documents.flush_parked(uri, encoding);
-        documents.snapshot(uri)
+        let (flushed, snapshot) = {
+            let mut documents = self.documents();
+            let flushed = documents.flush_parked(uri, encoding);
+            (flushed, documents.snapshot(uri))
+        };
+        if flushed.is_some() {
+            self.schedule_diagnostics(uri.clone());
+        }
+        snapshot
     }
 
     fn pushes_diagnostics(&self) -> bool {
@@ -228,7 +238,9 @@ impl Backend {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .get(&uri)
-            .is_some_and(|task| !task.is_finished());
+            .is_some_and(|pending| {
+                !pending.analysed.load(Ordering::Acquire) && !pending.task.is_finished()
+            });
         let debounce = if after == After::Change && in_flight {
             self.state
                 .settings
@@ -242,6 +254,8 @@ impl Backend {
         let state = Arc::clone(&self.state);
         let encoding = self.client_info().encoding;
         let task_uri = uri.clone();
+        let analysed = Arc::new(AtomicBool::new(false));
+        let task_analysed = Arc::clone(&analysed);
         let task = tokio::spawn(async move {
             if debounce > 0 {
                 tokio::time::sleep(Duration::from_millis(debounce)).await;
@@ -257,6 +271,9 @@ impl Backend {
             let early =
                 (after == After::Open && push).then(|| early_syntax_publish(&state, encoding));
             let analysis = snapshot.analysis_reporting(early).await;
+            // Set before anything is published, so a change that arrives after the client has
+            // these diagnostics is never taken for one in a burst.
+            task_analysed.store(true, Ordering::Release);
             // The newest version wins: if the text moved on while we analysed, leave it to the
             // newer task.
             if !state.is_current(&snapshot) {
@@ -307,9 +324,9 @@ impl Backend {
             .pending_diagnostics
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(uri, task);
+            .insert(uri, PendingDiagnostics { task, analysed });
         if let Some(previous) = previous {
-            previous.abort();
+            previous.task.abort();
         }
     }
 
@@ -570,6 +587,14 @@ impl Backend {
 fn is_repo_config(uri: &Uri) -> bool {
     documents::file_path(uri)
         .is_some_and(|path| path.rsplit('/').next() == Some(repo_config::FILE_NAME))
+}
+
+/// The diagnostics task of a document's newest version.
+#[derive(Debug)]
+struct PendingDiagnostics {
+    task: JoinHandle<()>,
+    /// The analysis is done: what is left is publishing it.
+    analysed: Arc<AtomicBool>,
 }
 
 /// What diagnostics are published after (see [`Backend::publish_diagnostics_after`]).
@@ -882,14 +907,14 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
-        for (_, task) in self
+        for (_, pending) in self
             .state
             .pending_diagnostics
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .drain()
         {
-            task.abort();
+            pending.task.abort();
         }
         Ok(())
     }
@@ -969,14 +994,14 @@ impl LanguageServer for Backend {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&uri);
-        if let Some(task) = self
+        if let Some(pending) = self
             .state
             .pending_diagnostics
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&uri)
         {
-            task.abort();
+            pending.task.abort();
         }
         if closed && self.pushes_diagnostics() {
             self.state.output.notify(
