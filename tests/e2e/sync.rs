@@ -560,22 +560,30 @@ fn document_kind_is_announced_to_clients_that_ask() {
     server.shutdown();
 }
 
-#[test]
-fn clients_that_skip_version_numbers_still_get_fresh_diagnostics() {
-    // Neovim 0.7 numbers versions by its change ticks: 0, 4, 8, …
-    let (mut server, _) = TestServer::start(Options::default());
+/// Opens [`MISSING_COMMA`] at version 0, waits for its diagnostics, and sends the change that
+/// adds the comma as version 4 (a gap in the numbering, so the change is parked at first).
+/// Returns the position of the comma.
+fn open_at_0_and_fix_as_version_4(server: &mut TestServer) -> Value {
     let fixture = Fixture::parse(MISSING_COMMA);
     server.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": TEMPLATE_URI, "languageId": "json", "version": 0, "text": fixture.text}}),
     );
     assert_eq!(server.diagnostics(TEMPLATE_URI, 0).len(), 1);
-    // Add the missing comma, then a space: both with gaps in the numbering.
     let at = crate::support::position(&fixture.text, fixture.ranges[0].0, false);
     server.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": TEMPLATE_URI, "version": 4}, "contentChanges": [{"range": {"start": at, "end": at}, "text": ","}]}),
     );
+    at
+}
+
+#[test]
+fn clients_that_skip_version_numbers_still_get_fresh_diagnostics() {
+    // Neovim 0.7 numbers versions by its change ticks: 0, 4, 8, …
+    let (mut server, _) = TestServer::start(Options::default());
+    // Add the missing comma, then a space: both with gaps in the numbering.
+    let at = open_at_0_and_fix_as_version_4(&mut server);
     assert_eq!(server.diagnostics(TEMPLATE_URI, 4), Vec::<Value>::new());
     server.notify(
         "textDocument/didChange",
@@ -591,17 +599,7 @@ fn clients_that_skip_version_numbers_still_get_fresh_diagnostics() {
 #[test]
 fn a_parked_change_applied_by_a_request_still_gets_its_diagnostics() {
     let (mut server, _) = TestServer::start(Options::default());
-    let fixture = Fixture::parse(MISSING_COMMA);
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": TEMPLATE_URI, "languageId": "json", "version": 0, "text": fixture.text}}),
-    );
-    assert_eq!(server.diagnostics(TEMPLATE_URI, 0).len(), 1);
-    let at = crate::support::position(&fixture.text, fixture.ranges[0].0, false);
-    server.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": TEMPLATE_URI, "version": 4}, "contentChanges": [{"range": {"start": at, "end": at}, "text": ","}]}),
-    );
+    open_at_0_and_fix_as_version_4(&mut server);
     // Sooner than the pause after which a parked change is applied anyway.
     assert_eq!(server.server_text(TEMPLATE_URI)["version"], 4);
     assert_eq!(server.diagnostics(TEMPLATE_URI, 4), Vec::<Value>::new());
