@@ -11,7 +11,7 @@ use tower_lsp_server::jsonrpc::{self, Error as RpcError};
 use tower_lsp_server::ls_types::*;
 
 use super::documents::Snapshot;
-use super::{Backend, convert};
+use super::{Backend, convert, read};
 
 /// The semantic token types we emit, in legend order.
 pub const TOKEN_TYPES: [SemanticTokenType; 10] = [
@@ -471,23 +471,11 @@ impl Backend {
         if codes.is_empty() {
             return Vec::new();
         }
-        let target = {
-            let configured = self
-                .state
-                .repo_config
-                .read()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .as_ref()
-                .map(|repo| repo.path.clone());
-            configured.or_else(|| {
-                self.state
-                    .root
-                    .read()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .as_ref()
-                    .map(|root| root.join(crate::repo_config::FILE_NAME))
-            })
-        };
+        let target = read(&self.state.repo_config)
+            .map(|repo| repo.path)
+            .or_else(|| {
+                read(&self.state.root).map(|root| root.join(crate::repo_config::FILE_NAME))
+            });
         let Some((path, file)) = target.and_then(|path| {
             let uri = Uri::from_file_path(&path)?;
             Some((path, uri))

@@ -360,11 +360,7 @@ impl Backend {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .diagnostics_mode
             != settings.diagnostics_mode;
-        *self
-            .state
-            .settings
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+        write(&self.state.settings, settings);
         let (config_problems, reanalysed) = self.refresh_analysis_config();
         problems.extend(config_problems);
         if mode_changed && !reanalysed {
@@ -381,18 +377,8 @@ impl Backend {
     /// and, when the globs or rules it comes from changed, re-analyses the open documents.
     /// Returns the problems with the globs and rules, and whether it re-analysed.
     fn refresh_analysis_config(&self) -> (Vec<String>, bool) {
-        let settings = self
-            .state
-            .settings
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        let repo = self
-            .state
-            .repo_config
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
+        let settings = read(&self.state.settings);
+        let repo = read(&self.state.repo_config);
         let merged = settings.over(repo.as_ref());
         let (config, problems) = merged.analysis_config();
         let changed = {
@@ -407,11 +393,7 @@ impl Backend {
             changed
         };
         if changed {
-            *self
-                .state
-                .analysis_config
-                .write()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::clone(&config);
+            write(&self.state.analysis_config, Arc::clone(&config));
             let snapshots = self.documents().reconfigure(&config);
             for snapshot in snapshots {
                 self.schedule_diagnostics(snapshot.uri.clone());
@@ -423,12 +405,7 @@ impl Backend {
     /// Reads the repository file again (the nearest one at or above the workspace root) and
     /// re-analyses the open documents if what it says changed.
     fn reload_repo_config(&self) {
-        let root = self
-            .state
-            .root
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
+        let root = read(&self.state.root);
         let mut problems = self.load_repo_config(root.as_deref());
         let (config_problems, reanalysed) = self.refresh_analysis_config();
         problems.extend(config_problems);
@@ -447,11 +424,7 @@ impl Backend {
             Some(Err(message)) => (None, vec![message]),
         };
         tracing::info!(path = ?found, "repository settings read");
-        *self
-            .state
-            .repo_config
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = repo;
+        write(&self.state.repo_config, repo);
         problems
     }
 
@@ -581,6 +554,21 @@ impl Backend {
         })
         .await
     }
+}
+
+/// A copy of what `lock` holds (a poisoned lock still holds usable data: every writer replaces
+/// the whole value).
+fn read<T: Clone>(lock: &RwLock<T>) -> T {
+    lock.read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
+}
+
+/// Replaces what `lock` holds.
+fn write<T>(lock: &RwLock<T>, value: T) {
+    *lock
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
 }
 
 /// Whether `uri` names a repository settings file (see [`crate::repo_config`]).
@@ -762,19 +750,18 @@ impl LanguageServer for Backend {
                             operations.contains(&ResourceOperationKind::Create)
                         })
                 });
-            *self
-                .state
-                .client_info
-                .write()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = ClientInfo {
-                encoding,
-                pull_diagnostics,
-                configuration,
-                document_kind,
-                snippets,
-                hierarchical_symbols,
-                create_files,
-            };
+            write(
+                &self.state.client_info,
+                ClientInfo {
+                    encoding,
+                    pull_diagnostics,
+                    configuration,
+                    document_kind,
+                    snippets,
+                    hierarchical_symbols,
+                    create_files,
+                },
+            );
             let code_lens_refresh = capabilities
                 .workspace
                 .as_ref()
@@ -795,11 +782,7 @@ impl LanguageServer for Backend {
                 .and_then(documents::file_path)
                 .map(PathBuf::from);
             let problems = self.load_repo_config(root.as_deref());
-            *self
-                .state
-                .root
-                .write()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = root;
+            write(&self.state.root, root);
             self.settings_problems(problems);
             match &params.initialization_options {
                 Some(options) => self.apply_settings(options),
