@@ -77,6 +77,48 @@ fn exit_ends_the_process_promptly() {
 }
 
 #[test]
+fn documents_opened_before_initialize_or_after_shutdown_get_no_diagnostics() {
+    // A template with a syntax error: a served open publishes that at once.
+    let text = "{\"apiVersion\": \"v1.2\" \"spec\": {}}";
+    let published = |server: &mut TestServer, uri: &str| {
+        let uri = uri.to_owned();
+        server.drain_matching(Duration::from_millis(300), move |message| {
+            message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri.as_str()
+        })
+    };
+    let mut server = TestServer::spawn(Options::default());
+    server.open("file:///w/early/northflank.json", text);
+    server
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        )
+        .unwrap();
+    server.notify("initialized", json!({}));
+    assert_eq!(
+        published(&mut server, "file:///w/early/northflank.json"),
+        Vec::<Value>::new()
+    );
+    server.open("file:///w/served/northflank.json", text);
+    let served = published(&mut server, "file:///w/served/northflank.json");
+    assert_eq!(served.len(), 2, "{served:#?}");
+    server.request("shutdown", Value::Null).unwrap();
+    server.open("file:///w/late/northflank.json", text);
+    assert_eq!(
+        published(&mut server, "file:///w/late/northflank.json"),
+        Vec::<Value>::new()
+    );
+    server.notify("exit", Value::Null);
+    assert!(
+        server
+            .wait_exit(Duration::from_secs(5))
+            .expect("exited")
+            .success()
+    );
+}
+
+#[test]
 fn closing_stdin_ends_the_process() {
     let (mut server, _) = TestServer::start(Options::default());
     server.close_stdin();

@@ -9,7 +9,7 @@
 //! request or change needs the text (`flush_parked`), in version order.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use nfls_ide::{Analysis, AnalysisConfig, ValidationCache};
 use nfls_syntax::text::{Encoding, LineIndex, Position, rope_offset};
@@ -31,6 +31,11 @@ pub struct Snapshot {
     /// change re-validates only the node it touched.
     cache: Arc<ValidationCache>,
     analysis: OnceCell<Arc<Analysis>>,
+    /// The parse the stdin reader made of this version (see [`Prepared`]), for the analysis
+    /// to start from.
+    seed: Mutex<Option<nfls_ide::Parsed>>,
+    /// The stdin reader published this version's syntax errors already.
+    pub syntax_published: bool,
 }
 
 impl Snapshot {
@@ -51,6 +56,8 @@ impl Snapshot {
             config,
             cache,
             analysis: OnceCell::new(),
+            seed: Mutex::new(None),
+            syntax_published: false,
         }
     }
 
@@ -74,11 +81,18 @@ impl Snapshot {
                     let computed = tokio::task::spawn_blocking(move || {
                         tracing::debug!(version = snapshot.version, "analysis started");
                         let start = std::time::Instant::now();
-                        let parsed = nfls_ide::parse_and_classify(
-                            Arc::clone(&snapshot.text),
-                            snapshot.path.as_deref(),
-                            &snapshot.config,
-                        );
+                        let seed = snapshot
+                            .seed
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .take();
+                        let parsed = seed.unwrap_or_else(|| {
+                            nfls_ide::parse_and_classify(
+                                Arc::clone(&snapshot.text),
+                                snapshot.path.as_deref(),
+                                &snapshot.config,
+                            )
+                        });
                         tracing::debug!(
                             version = snapshot.version,
                             elapsed = ?start.elapsed(),
@@ -115,6 +129,29 @@ impl Snapshot {
 
 /// What [`Snapshot::analysis_reporting`] calls with an analysis's first stage.
 pub type EarlyHook = Box<dyn FnOnce(&Snapshot, &nfls_ide::Parsed) + Send>;
+
+/// A just-opened document as the stdin reader leaves it when it parses the document straight
+/// after decoding it (see [`super::framing::Inbox::set_preparer`]): the text, its line index,
+/// and its parse under the settings of that moment.
+pub struct Prepared {
+    pub text: Arc<String>,
+    pub index: LineIndex,
+    /// The settings the parse (the document's kind) was made with: the parse is used only if
+    /// they are still the settings when the document is stored.
+    pub config: Arc<AnalysisConfig>,
+    pub parsed: nfls_ide::Parsed,
+    /// The syntax errors were published.
+    pub published: bool,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("bytes", &self.text.len())
+            .field("published", &self.published)
+            .finish_non_exhaustive()
+    }
+}
 
 #[derive(Debug)]
 struct Document {
@@ -189,14 +226,45 @@ impl Documents {
         config: Arc<AnalysisConfig>,
     ) -> Arc<Snapshot> {
         let path = file_path(&uri);
-        let snapshot = Arc::new(Snapshot::new(
+        let snapshot = Snapshot::new(
             uri.clone(),
             version,
             path,
             Arc::new(text),
             config,
             Arc::new(ValidationCache::new()),
-        ));
+        );
+        self.insert(uri, version, snapshot)
+    }
+
+    /// [`Documents::open`] for a document the stdin reader parsed: its analysis starts from
+    /// that parse, unless the settings changed since (then it parses again).
+    pub fn open_prepared(
+        &mut self,
+        uri: Uri,
+        version: i32,
+        prepared: Prepared,
+        config: Arc<AnalysisConfig>,
+    ) -> Arc<Snapshot> {
+        let path = file_path(&uri);
+        let seed = Arc::ptr_eq(&prepared.config, &config).then_some(prepared.parsed);
+        let snapshot = Snapshot {
+            uri: uri.clone(),
+            version,
+            path,
+            text: prepared.text,
+            index: prepared.index,
+            config,
+            cache: Arc::new(ValidationCache::new()),
+            analysis: OnceCell::new(),
+            seed: Mutex::new(seed),
+            syntax_published: prepared.published,
+        };
+        self.insert(uri, version, snapshot)
+    }
+
+    fn insert(&mut self, uri: Uri, version: i32, snapshot: Snapshot) -> Arc<Snapshot> {
+        let snapshot = Arc::new(snapshot);
         self.docs.insert(
             uri,
             Document {

@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -43,8 +43,14 @@ const INITIAL_BUFFER: usize = 64 * 1024;
 #[derive(Debug)]
 pub enum SyncMessage {
     Open(DidOpenTextDocumentParams),
+    /// A `didOpen` the reader also parsed (see [`Inbox::set_preparer`]); its text is in the
+    /// preparation, not in the params.
+    Prepared(Box<(DidOpenTextDocumentParams, super::documents::Prepared)>),
     Change(DidChangeTextDocumentParams),
 }
+
+/// What the reader thread runs on each decoded sync notification before passing it on.
+pub type Preparer = Box<dyn Fn(&mut SyncMessage) + Send + Sync>;
 
 /// The params of a [`SYNC_METHOD`] notification.
 #[derive(Debug, Deserialize)]
@@ -53,13 +59,33 @@ pub struct Ticket {
 }
 
 /// Decoded sync notifications waiting for their [`SYNC_METHOD`] notification to be handled.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Inbox {
     next: AtomicU64,
     waiting: Mutex<BTreeMap<u64, SyncMessage>>,
+    preparer: OnceLock<Preparer>,
+}
+
+impl std::fmt::Debug for Inbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inbox")
+            .field("next", &self.next)
+            .field("waiting", &self.lock().len())
+            .field("preparer", &self.preparer.get().is_some())
+            .finish()
+    }
 }
 
 impl Inbox {
+    /// Has the reader thread run `preparer` on every sync notification it decodes from now on,
+    /// before the notification takes its place in the message order: the server parses a
+    /// just-opened document there, at once, instead of after the hand-over to its handler.
+    pub fn set_preparer(&self, preparer: Preparer) {
+        if self.preparer.set(preparer).is_err() {
+            tracing::warn!("the sync preparer was set twice");
+        }
+    }
+
     fn put(&self, message: SyncMessage) -> u64 {
         let ticket = self.next.fetch_add(1, Ordering::Relaxed);
         self.lock().insert(ticket, message);
@@ -238,8 +264,11 @@ fn try_dispatch(
 ) -> Option<io::Result<()>> {
     let start = std::time::Instant::now();
     match serde_json::from_slice::<Decoded>(body) {
-        Ok(Decoded::Sync(message)) => {
+        Ok(Decoded::Sync(mut message)) => {
             tracing::debug!(bytes = body.len(), elapsed = ?start.elapsed(), "sync notification decoded");
+            if let Some(prepare) = inbox.preparer.get() {
+                prepare(&mut message);
+            }
             let ticket = inbox.put(message);
             let body = format!(
                 r#"{{"jsonrpc":"2.0","method":"{SYNC_METHOD}","params":{{"ticket":{ticket}}}}}"#

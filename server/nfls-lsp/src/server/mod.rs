@@ -125,6 +125,9 @@ struct State {
     inbox: Arc<framing::Inbox>,
     /// Where diagnostics are published (see [`output`]).
     output: output::Output,
+    /// Between the answer to `initialize` and `shutdown`: documents opened then are parsed
+    /// by the stdin reader (see [`State::prepare`]).
+    serving: AtomicBool,
 }
 
 pub struct Backend {
@@ -134,32 +137,37 @@ pub struct Backend {
 
 impl Backend {
     fn new(client: Client, inbox: Arc<framing::Inbox>, output: output::Output) -> Backend {
-        Backend {
-            client,
-            state: Arc::new(State {
-                inbox,
-                output,
-                documents: Mutex::new(Documents::default()),
-                client_info: RwLock::new(ClientInfo {
-                    encoding: Encoding::Utf16,
-                    pull_diagnostics: false,
-                    configuration: false,
-                    document_kind: false,
-                    snippets: false,
-                    hierarchical_symbols: false,
-                    create_files: false,
-                }),
-                settings: RwLock::new(Settings::default()),
-                root: RwLock::new(None),
-                repo_config: RwLock::new(None),
-                effective: RwLock::new((Vec::new(), Vec::new())),
-                analysis_config: RwLock::new(Arc::new(AnalysisConfig::default())),
-                pending_diagnostics: Mutex::new(HashMap::new()),
-                announced_kinds: Mutex::new(HashMap::new()),
-                platform: platform::PlatformState::default(),
-                preview: preview::PreviewState::default(),
+        let state = Arc::new(State {
+            serving: AtomicBool::new(false),
+            inbox,
+            output,
+            documents: Mutex::new(Documents::default()),
+            client_info: RwLock::new(ClientInfo {
+                encoding: Encoding::Utf16,
+                pull_diagnostics: false,
+                configuration: false,
+                document_kind: false,
+                snippets: false,
+                hierarchical_symbols: false,
+                create_files: false,
             }),
-        }
+            settings: RwLock::new(Settings::default()),
+            root: RwLock::new(None),
+            repo_config: RwLock::new(None),
+            effective: RwLock::new((Vec::new(), Vec::new())),
+            analysis_config: RwLock::new(Arc::new(AnalysisConfig::default())),
+            pending_diagnostics: Mutex::new(HashMap::new()),
+            announced_kinds: Mutex::new(HashMap::new()),
+            platform: platform::PlatformState::default(),
+            preview: preview::PreviewState::default(),
+        });
+        let weak = Arc::downgrade(&state);
+        state.inbox.set_preparer(Box::new(move |message| {
+            if let Some(state) = weak.upgrade() {
+                state.prepare(message);
+            }
+        }));
+        Backend { client, state }
     }
 
     fn client_info(&self) -> ClientInfo {
@@ -196,17 +204,7 @@ impl Backend {
     }
 
     fn pushes_diagnostics(&self) -> bool {
-        let mode = self
-            .state
-            .settings
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .diagnostics_mode;
-        match mode {
-            DiagnosticsMode::Push => true,
-            DiagnosticsMode::Pull => false,
-            DiagnosticsMode::Auto => !self.client_info().pull_diagnostics,
-        }
+        self.state.pushes_diagnostics()
     }
 
     /// Publishes the diagnostics of `uri` after a change, unless a newer version arrives first
@@ -268,8 +266,8 @@ impl Backend {
             else {
                 return;
             };
-            let early =
-                (after == After::Open && push).then(|| early_syntax_publish(&state, encoding));
+            let early = (after == After::Open && push && !snapshot.syntax_published)
+                .then(|| early_syntax_publish(&state, encoding));
             let analysis = snapshot.analysis_reporting(early).await;
             // Set before anything is published, so a change that arrives after the client has
             // these diagnostics is never taken for one in a burst.
@@ -523,9 +521,41 @@ impl Backend {
     async fn document_sync(&self, params: framing::Ticket) {
         match self.state.inbox.take(params.ticket) {
             Some(framing::SyncMessage::Open(params)) => self.did_open(params).await,
+            Some(framing::SyncMessage::Prepared(prepared)) => {
+                let (params, prepared) = *prepared;
+                guard_notification("textDocument/didOpen", || {
+                    self.open(params.text_document, Some(prepared));
+                });
+            }
             Some(framing::SyncMessage::Change(params)) => self.did_change(params).await,
             None => tracing::warn!(ticket = params.ticket, "no document sync for this ticket"),
         }
+    }
+
+    /// Stores a just-opened document (from the stdin reader's parse, if it made one) and
+    /// schedules its diagnostics.
+    fn open(&self, document: TextDocumentItem, prepared: Option<documents::Prepared>) {
+        let config = Arc::clone(
+            &self
+                .state
+                .analysis_config
+                .read()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        let uri = document.uri;
+        let bytes = {
+            let mut documents = self.documents();
+            match prepared {
+                Some(prepared) => {
+                    documents.open_prepared(uri.clone(), document.version, prepared, config)
+                }
+                None => documents.open(uri.clone(), document.version, document.text, config),
+            }
+            .text
+            .len()
+        };
+        tracing::debug!(bytes, "document stored");
+        self.publish_diagnostics_after(uri, After::Open);
     }
 
     /// The server's copy of a document and its version, so tests can compare it with theirs.
@@ -594,6 +624,73 @@ enum After {
 }
 
 impl State {
+    fn pushes_diagnostics(&self) -> bool {
+        let mode = read(&self.settings).diagnostics_mode;
+        match mode {
+            DiagnosticsMode::Push => true,
+            DiagnosticsMode::Pull => false,
+            DiagnosticsMode::Auto => !read(&self.client_info).pull_diagnostics,
+        }
+    }
+
+    /// Run by the stdin reader on each sync notification it decodes (see
+    /// [`framing::Inbox::set_preparer`]): a document opened while the server is serving and
+    /// pushing diagnostics is parsed there and then, and its syntax errors are published at
+    /// once if it is a Northflank document; its analysis later starts from that parse. This
+    /// saves a large file the hand-over to the notification's handler and the analysis task
+    /// before its syntax errors show. The publication cannot overtake newer diagnostics of
+    /// the document: those need this notification handled first, and the reader hands it on
+    /// only afterwards.
+    fn prepare(&self, message: &mut framing::SyncMessage) {
+        let framing::SyncMessage::Open(params) = message else {
+            return;
+        };
+        if !self.serving.load(Ordering::Acquire) || !self.pushes_diagnostics() {
+            return;
+        }
+        let text = Arc::new(std::mem::take(&mut params.text_document.text));
+        let document = &params.text_document;
+        let config = Arc::clone(&read(&self.analysis_config));
+        let encoding = read(&self.client_info).encoding;
+        let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let path = documents::file_path(&document.uri);
+            let parsed = nfls_ide::parse_and_classify(Arc::clone(&text), path.as_deref(), &config);
+            let index = nfls_syntax::text::LineIndex::from_shared(Arc::clone(&text));
+            let published = parsed.classification.is_some() && {
+                let params = syntax_publication(&document.uri, &index, &parsed, encoding);
+                self.output.notify(
+                    <notification::PublishDiagnostics as notification::Notification>::METHOD,
+                    &params,
+                );
+                tracing::debug!(version = document.version, "syntax errors published");
+                true
+            };
+            (parsed, index, published)
+        }));
+        match prepared {
+            Ok((parsed, index, published)) => {
+                // The params without their text: cheap to copy.
+                *message = framing::SyncMessage::Prepared(Box::new((
+                    params.clone(),
+                    documents::Prepared {
+                        text,
+                        index,
+                        config,
+                        parsed,
+                        published,
+                    },
+                )));
+            }
+            Err(panic) => {
+                tracing::error!(
+                    "parsing an opened document panicked: {}",
+                    panic_message(panic.as_ref())
+                );
+                params.text_document.text = Arc::unwrap_or_clone(text);
+            }
+        }
+    }
+
     /// Whether `snapshot` is still the newest version of its document.
     fn is_current(&self, snapshot: &Snapshot) -> bool {
         Self::is_current_in(
@@ -640,16 +737,27 @@ fn early_syntax_publish(state: &Arc<State>, encoding: Encoding) -> documents::Ea
         if !state.is_current(snapshot) {
             return;
         }
-        let diagnostics = parsed
-            .syntax_diagnostics()
-            .iter()
-            .map(|diagnostic| convert::diagnostic(&snapshot.index, diagnostic, encoding))
-            .collect();
-        let params = PublishDiagnosticsParams::new(snapshot.uri.clone(), diagnostics, None);
+        let params = syntax_publication(&snapshot.uri, &snapshot.index, parsed, encoding);
         if state.publish_if_current(snapshot, &params) {
             tracing::debug!(version = snapshot.version, "syntax errors published");
         }
     })
+}
+
+/// A document's syntax errors alone, without a version (see
+/// [`Backend::publish_diagnostics_after`]).
+fn syntax_publication(
+    uri: &Uri,
+    index: &nfls_syntax::text::LineIndex,
+    parsed: &nfls_ide::Parsed,
+    encoding: Encoding,
+) -> PublishDiagnosticsParams {
+    let diagnostics = parsed
+        .syntax_diagnostics()
+        .iter()
+        .map(|diagnostic| convert::diagnostic(index, diagnostic, encoding))
+        .collect();
+    PublishDiagnosticsParams::new(uri.clone(), diagnostics, None)
 }
 
 /// `northflank/documentKind`: tells a client that opted in which kind of Northflank document
@@ -804,6 +912,7 @@ impl LanguageServer for Backend {
                 .chain(preview::COMMANDS)
                 .map(|command| (*command).to_owned())
                 .collect();
+            self.state.serving.store(true, Ordering::Release);
             Ok(InitializeResult {
                 capabilities: ServerCapabilities {
                     position_encoding: Some(match encoding {
@@ -890,6 +999,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
+        self.state.serving.store(false, Ordering::Release);
         for (_, pending) in self
             .state
             .pending_diagnostics
@@ -904,23 +1014,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         guard_notification("textDocument/didOpen", || {
-            let document = params.text_document;
-            let config = Arc::clone(
-                &self
-                    .state
-                    .analysis_config
-                    .read()
-                    .unwrap_or_else(|p| p.into_inner()),
-            );
-            let bytes = document.text.len();
-            self.documents().open(
-                document.uri.clone(),
-                document.version,
-                document.text,
-                config,
-            );
-            tracing::debug!(bytes, "document stored");
-            self.publish_diagnostics_after(document.uri, After::Open);
+            self.open(params.text_document, None);
         });
     }
 

@@ -141,3 +141,64 @@ fn unknown_documents_and_inverted_ranges_do_not_panic() {
     );
     assert_eq!(text(&documents), "abXef!");
 }
+
+/// A preparation whose parse is of `parsed_text`, not of `text`: which of the two the analysis
+/// reports shows whether it started from the reader's parse.
+fn prepared(text: &str, parsed_text: &str, config: &Arc<AnalysisConfig>) -> Prepared {
+    let text = Arc::new(text.to_owned());
+    Prepared {
+        index: LineIndex::from_shared(Arc::clone(&text)),
+        parsed: nfls_ide::parse_and_classify(
+            Arc::new(parsed_text.to_owned()),
+            file_path(&uri()).as_deref(),
+            config,
+        ),
+        text,
+        config: Arc::clone(config),
+        published: true,
+    }
+}
+
+#[tokio::test]
+async fn an_opened_document_is_analysed_from_the_readers_parse() {
+    let config: Arc<AnalysisConfig> = Arc::default();
+    let mut documents = Documents::default();
+    let snapshot = documents.open_prepared(
+        uri(),
+        1,
+        prepared("{}", "{\"a\" 1}", &config),
+        Arc::clone(&config),
+    );
+    assert!(snapshot.syntax_published);
+    assert_eq!(&*snapshot.text, "{}");
+    let analysis = snapshot.analysis().await;
+    assert_eq!(analysis.parse.tree.text(), "{\"a\" 1}");
+    let syntax: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code.starts_with("syntax/"))
+        .map(|diagnostic| &*diagnostic.code)
+        .collect();
+    assert_eq!(syntax, ["syntax/missing-colon"]);
+}
+
+#[tokio::test]
+async fn settings_changed_since_the_readers_parse_parse_the_document_again() {
+    let before: Arc<AnalysisConfig> = Arc::default();
+    let mut documents = Documents::default();
+    // The same settings, but not the same `Arc`: they were replaced meanwhile.
+    let snapshot = documents.open_prepared(
+        uri(),
+        1,
+        prepared("{}", "{\"a\" 1}", &before),
+        Arc::default(),
+    );
+    assert!(snapshot.syntax_published);
+    let analysis = snapshot.analysis().await;
+    assert!(
+        analysis.parse.errors.is_empty(),
+        "{:?}",
+        analysis.parse.errors
+    );
+    assert_eq!(analysis.parse.tree.text(), "{}");
+}
