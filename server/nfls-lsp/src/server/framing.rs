@@ -214,7 +214,7 @@ fn pump<R: Read>(
                 tracing::warn!("input ended inside a message body");
                 return Ok(());
             }
-            dispatch(&body, inbox, &mut forward, &mut answer)?;
+            dispatch_owned(body, inbox, &mut forward, &mut answer)?;
             buffer = Vec::with_capacity(INITIAL_BUFFER);
         }
     }
@@ -235,6 +235,16 @@ fn dispatch(
     if let Some(done) = try_dispatch(body, inbox, forward) {
         return done;
     }
+    repair_or_drop(body, inbox, forward, answer)
+}
+
+/// The rest of [`dispatch`] for a body tower-lsp-server could not decode as it is.
+fn repair_or_drop(
+    body: &[u8],
+    inbox: &Inbox,
+    forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
+    answer: &mut impl FnMut(serde_json::Value),
+) -> io::Result<()> {
     let repaired = repaired(body);
     if let Some(repaired) = &repaired
         && let Some(done) = try_dispatch(repaired, inbox, forward)
@@ -263,19 +273,28 @@ fn try_dispatch(
     forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
 ) -> Option<io::Result<()>> {
     let start = std::time::Instant::now();
-    match serde_json::from_slice::<Decoded>(body) {
-        Ok(Decoded::Sync(mut message)) => {
+    let decoded = serde_json::from_slice::<Decoded>(body).map_err(drop);
+    pass_on(body, decoded, start, inbox, forward)
+}
+
+/// [`try_dispatch`] once `body` is decoded.
+fn pass_on(
+    body: &[u8],
+    decoded: Result<Decoded<'_>, ()>,
+    start: std::time::Instant,
+    inbox: &Inbox,
+    forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
+) -> Option<io::Result<()>> {
+    let decoded = match decoded {
+        Ok(Decoded::Open(raw)) => raw.decode().map_or(Err(()), |params| {
+            Ok(Decoded::Sync(SyncMessage::Open(params)))
+        }),
+        other => other,
+    };
+    match decoded {
+        Ok(Decoded::Sync(message)) => {
             tracing::debug!(bytes = body.len(), elapsed = ?start.elapsed(), "sync notification decoded");
-            if let Some(prepare) = inbox.preparer.get() {
-                prepare(&mut message);
-            }
-            let ticket = inbox.put(message);
-            let body = format!(
-                r#"{{"jsonrpc":"2.0","method":"{SYNC_METHOD}","params":{{"ticket":{ticket}}}}}"#
-            );
-            Some(forward(
-                format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes(),
-            ))
+            Some(deliver(message, inbox, forward))
         }
         Ok(Decoded::Internal) => {
             tracing::warn!("dropped a {SYNC_METHOD} message from the client");
@@ -286,6 +305,60 @@ fn try_dispatch(
                 .and_then(|()| forward(body)),
         ),
         _ => None,
+    }
+}
+
+/// Leaves a decoded sync notification in the inbox, prepared, and passes its ticket on.
+fn deliver(
+    mut message: SyncMessage,
+    inbox: &Inbox,
+    forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    if let Some(prepare) = inbox.preparer.get() {
+        prepare(&mut message);
+    }
+    let ticket = inbox.put(message);
+    let body =
+        format!(r#"{{"jsonrpc":"2.0","method":"{SYNC_METHOD}","params":{{"ticket":{ticket}}}}}"#);
+    forward(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes())
+}
+
+/// [`dispatch`] for a body the caller no longer needs: a `didOpen`'s text is decoded in the
+/// body's own buffer, which becomes the document's `String` (no second buffer of the
+/// document's size to allocate and fill).
+fn dispatch_owned(
+    mut body: Vec<u8>,
+    inbox: &Inbox,
+    forward: &mut impl FnMut(&[u8]) -> io::Result<()>,
+    answer: &mut impl FnMut(serde_json::Value),
+) -> io::Result<()> {
+    let start = std::time::Instant::now();
+    let decoded = serde_json::from_slice::<Decoded>(&body).map_err(drop);
+    let located = match &decoded {
+        Ok(Decoded::Open(raw)) => raw.locate(&body),
+        _ => None,
+    };
+    let Some((item, text)) = located else {
+        return match pass_on(&body, decoded, start, inbox, forward) {
+            Some(done) => done,
+            None => repair_or_drop(&body, inbox, forward, answer),
+        };
+    };
+    drop(decoded);
+    unescape_in_place(&mut body, text);
+    match String::from_utf8(body) {
+        Ok(text) => {
+            tracing::debug!(bytes = text.len(), elapsed = ?start.elapsed(), "sync notification decoded");
+            let params = DidOpenTextDocumentParams {
+                text_document: tower_lsp_server::ls_types::TextDocumentItem { text, ..item },
+            };
+            deliver(SyncMessage::Open(params), inbox, forward)
+        }
+        // Cannot happen: the escapes decoded here make no invalid UTF-8 of valid UTF-8.
+        Err(err) => {
+            tracing::error!("a document decoded in place is not UTF-8: {err}");
+            Ok(())
+        }
     }
 }
 
@@ -341,16 +414,18 @@ fn repaired(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A message body as the reader thread sees it.
-enum Decoded {
+enum Decoded<'a> {
     Sync(SyncMessage),
+    /// A `didOpen`, its text still as it stands in the message.
+    Open(RawOpenParams<'a>),
     /// A message with our internal method: only the reader may send those.
     Internal,
     /// Valid JSON of any other kind.
     Other,
 }
 
-impl<'de> Deserialize<'de> for Decoded {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Decoded, D::Error> {
+impl<'de> Deserialize<'de> for Decoded<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Decoded<'de>, D::Error> {
         deserializer.deserialize_any(DecodedVisitor)
     }
 }
@@ -364,13 +439,13 @@ enum SyncMethod {
 }
 
 impl<'de> Visitor<'de> for DecodedVisitor {
-    type Value = Decoded;
+    type Value = Decoded<'de>;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
         formatter.write_str("a JSON-RPC message")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decoded, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decoded<'de>, A::Error> {
         let mut version_ok = false;
         let mut method = None;
         let mut message = None;
@@ -389,9 +464,9 @@ impl<'de> Visitor<'de> for DecodedVisitor {
                     }
                 }
                 Key::Params => match method {
-                    Some(SyncMethod::Open) => message = Some(SyncMessage::Open(map.next_value()?)),
+                    Some(SyncMethod::Open) => message = Some(Decoded::Open(map.next_value()?)),
                     Some(SyncMethod::Change) => {
-                        message = Some(SyncMessage::Change(map.next_value()?))
+                        message = Some(Decoded::Sync(SyncMessage::Change(map.next_value()?)))
                     }
                     // `params` before `method`: not worth buffering; tower-lsp-server decodes it.
                     None => return skip_rest(map),
@@ -401,49 +476,231 @@ impl<'de> Visitor<'de> for DecodedVisitor {
             }
         }
         Ok(match message {
-            Some(message) if version_ok => Decoded::Sync(message),
+            Some(message) if version_ok => message,
             _ => Decoded::Other,
         })
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Decoded, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Decoded<'de>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Decoded::Other)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Decoded, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Decoded<'de>, E> {
         Ok(Decoded::Other)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Decoded, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Decoded<'de>, E> {
         Ok(Decoded::Other)
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Decoded, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Decoded<'de>, E> {
         Ok(Decoded::Other)
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Decoded, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Decoded<'de>, E> {
         Ok(Decoded::Other)
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Decoded, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Decoded<'de>, E> {
         Ok(Decoded::Other)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Decoded, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Decoded<'de>, E> {
         Ok(Decoded::Other)
     }
 }
 
 /// Skips the value of the key just read and the rest of the object.
-fn skip_rest<'de, A: MapAccess<'de>>(mut map: A) -> Result<Decoded, A::Error> {
+/// `didOpen` params with the document's text as it stands in the message (a JSON string,
+/// escapes and all), which [`unescape`] decodes: serde_json's string decoding takes about twice
+/// as long on a large document, whose quotes and line breaks are all escaped.
+#[derive(Deserialize)]
+struct RawOpenParams<'a> {
+    #[serde(rename = "textDocument", borrow)]
+    text_document: RawTextDocumentItem<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawTextDocumentItem<'a> {
+    uri: tower_lsp_server::ls_types::Uri,
+    #[serde(rename = "languageId")]
+    language_id: String,
+    version: i32,
+    #[serde(borrow)]
+    text: &'a serde_json::value::RawValue,
+}
+
+impl RawOpenParams<'_> {
+    /// The typed params; `None` when the text is not a string this decoder handles (a lone
+    /// surrogate escape, a value that is not a string): the caller then takes the careful path.
+    fn decode(self) -> Option<DidOpenTextDocumentParams> {
+        let item = self.text_document;
+        let text = unescape(item.text.get())?;
+        Some(DidOpenTextDocumentParams {
+            text_document: tower_lsp_server::ls_types::TextDocumentItem {
+                uri: item.uri,
+                language_id: item.language_id,
+                version: item.version,
+                text,
+            },
+        })
+    }
+}
+
+impl RawOpenParams<'_> {
+    /// The params without their text, and where the text's literal is in `body` (the buffer
+    /// these params were decoded from), if [`unescape_in_place`] can decode it: a string
+    /// without `\u` escapes (`\\u`, an escaped backslash before a `u`, counts too: such a rare
+    /// text takes the careful path).
+    fn locate(
+        &self,
+        body: &[u8],
+    ) -> Option<(
+        tower_lsp_server::ls_types::TextDocumentItem,
+        std::ops::Range<usize>,
+    )> {
+        let item = &self.text_document;
+        let literal = item.text.get();
+        if !literal.starts_with('"') || literal.contains("\\u") {
+            return None;
+        }
+        let start = (literal.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+        let range = start..start + literal.len();
+        (body.get(range.clone())? == literal.as_bytes()).then(|| {
+            let item = tower_lsp_server::ls_types::TextDocumentItem {
+                uri: item.uri.clone(),
+                language_id: item.language_id.clone(),
+                version: item.version,
+                text: String::new(),
+            };
+            (item, range)
+        })
+    }
+}
+
+/// Turns `body` into the decoded content of the string literal at `literal`, which
+/// [`RawOpenParams::locate`] found: checked by serde_json, without `\u` escapes. Each escape
+/// is shorter than what it stands for, so the decoded text fits where it was.
+fn unescape_in_place(body: &mut Vec<u8>, literal: std::ops::Range<usize>) {
+    let end = literal.end - 1;
+    let mut read = literal.start + 1;
+    let mut write = 0;
+    while read < end {
+        let run = next_backslash(&body[read..end]).unwrap_or(end - read);
+        body.copy_within(read..read + run, write);
+        write += run;
+        read += run;
+        if read < end {
+            body[write] = simple_escape(body[read + 1]).unwrap_or(body[read + 1]);
+            write += 1;
+            read += 2;
+        }
+    }
+    body.truncate(write);
+}
+
+/// What a one-character escape (`\n`, `\"`, …) stands for.
+fn simple_escape(byte: u8) -> Option<u8> {
+    Some(match byte {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'/' => b'/',
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        _ => return None,
+    })
+}
+
+/// Decodes a JSON string literal (quotes included) that serde_json has already checked for
+/// syntax. `None` for anything else, and for a `\u` escape of a lone surrogate (JSON allows
+/// it; a Rust string cannot hold it).
+fn unescape(literal: &str) -> Option<String> {
+    let bytes = literal
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))?
+        .as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(found) = next_backslash(&bytes[at..]) {
+        out.extend_from_slice(&bytes[at..at + found]);
+        at += found + 1;
+        let escape = *bytes.get(at)?;
+        let byte = match escape {
+            b'u' => {
+                let unit = hex4(bytes, at + 1)?;
+                at += 5;
+                let scalar = match unit {
+                    0xD800..=0xDBFF => {
+                        if bytes.get(at..at + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex4(bytes, at + 2)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        at += 6;
+                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    _ => u32::from(unit),
+                };
+                let mut buffer = [0; 4];
+                out.extend_from_slice(char::from_u32(scalar)?.encode_utf8(&mut buffer).as_bytes());
+                continue;
+            }
+            _ => simple_escape(escape)?,
+        };
+        out.push(byte);
+        at += 1;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    String::from_utf8(out).ok()
+}
+
+/// The index of the first `\\` in `bytes`. Escapes are close together in a JSON document
+/// sent as a string (every quote and line break is one), so this looks at eight bytes at a time
+/// in place, where `memchr`'s per-call set-up would cost more than the short search.
+fn next_backslash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    for (index, chunk) in chunks.by_ref().enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let zeroes = word ^ BACKSLASHES;
+        // The lowest flagged byte is exactly the first backslash (flags above it can be
+        // false).
+        let found = zeroes.wrapping_sub(ONES) & !zeroes & HIGHS;
+        if found != 0 {
+            return Some(index * 8 + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = chunks.remainder();
+    tail.iter()
+        .position(|&byte| byte == b'\\')
+        .map(|at| bytes.len() - tail.len() + at)
+}
+
+/// The four hex digits at `at`, as a UTF-16 code unit.
+fn hex4(bytes: &[u8], at: usize) -> Option<u16> {
+    let digits = std::str::from_utf8(bytes.get(at..at + 4)?).ok()?;
+    if !digits.bytes().all(|digit| digit.is_ascii_hexdigit()) {
+        return None;
+    }
+    u16::from_str_radix(digits, 16).ok()
+}
+
+fn skip_rest<'de, A: MapAccess<'de>>(mut map: A) -> Result<Decoded<'de>, A::Error> {
     map.next_value::<IgnoredAny>()?;
     skip_entries(map)
 }
 
 /// Skips the rest of the object.
-fn skip_entries<'de, A: MapAccess<'de>>(mut map: A) -> Result<Decoded, A::Error> {
+fn skip_entries<'de, A: MapAccess<'de>>(mut map: A) -> Result<Decoded<'de>, A::Error> {
     while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
     Ok(Decoded::Other)
 }
@@ -536,7 +793,6 @@ mod tests {
 
     use super::*;
 
-    /// What the server side receives for `input` read `chunk` bytes at a time, and the inbox.
     /// What the server side receives for `input` read `chunk` bytes at a time, the ids of the
     /// requests answered with an error, and the inbox.
     fn run_answered(
@@ -800,5 +1056,141 @@ mod tests {
         assert!(inbox.take(0).is_none());
         assert!(inbox.take(3).is_some());
         assert!(inbox.lock().is_empty());
+    }
+
+    #[test]
+    fn unescape_decodes_every_escape_of_json() {
+        assert_eq!(
+            unescape(r#""a\"b\\c\/d\be\ff\ng\rh\ti""#).as_deref(),
+            Some("a\"b\\c/d\u{8}e\u{c}f\ng\rh\ti")
+        );
+        assert_eq!(unescape(r#""""#).as_deref(), Some(""));
+        assert_eq!(
+            unescape(r#""\u00e9\u0000\uFFFD""#).as_deref(),
+            Some("é\u{0}\u{FFFD}")
+        );
+        // A surrogate pair is one character.
+        assert_eq!(unescape(r#""x\ud83d\ude00y""#).as_deref(), Some("x😀y"));
+        // Raw UTF-8 passes as it is.
+        assert_eq!(unescape("\"é😀\"").as_deref(), Some("é😀"));
+    }
+
+    #[test]
+    fn unescape_leaves_what_it_cannot_decode_to_the_careful_path() {
+        for literal in [
+            r#""\ud83d""#,       // a lone high surrogate
+            r#""\ud83dx""#,      // followed by no escape
+            r#""\ud83d\u0041""#, // followed by no low surrogate
+            r#""\ude00""#,       // a lone low surrogate
+            r#""\u12g4""#,       // not hex
+            r#""\u12""#,         // cut short
+            r#""\x""#,           // no such escape
+            r#""\""#,            // a backslash at the end
+            "12",                // not a string
+        ] {
+            assert_eq!(unescape(literal), None, "{literal}");
+        }
+    }
+
+    #[test]
+    fn unescape_agrees_with_serde_json() {
+        let texts = [
+            "{\n  \"kind\": \"Workflow\",\r\n\t\"a\\b\": \"${refs.x.id}\"\n}\n",
+            "\u{1}\u{1f}\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}",
+            "a line\u{2028}and\u{2029}separators, é and 😀",
+        ];
+        for text in texts {
+            let literal = serde_json::to_string(text).unwrap();
+            assert_eq!(unescape(&literal).as_deref(), Some(text), "{literal}");
+            // serde_json writes no `\u` escapes for these; JSON written by others may.
+            let escaped: String = text
+                .encode_utf16()
+                .map(|unit| format!("\\u{unit:04x}"))
+                .collect();
+            assert_eq!(unescape(&format!("\"{escaped}\"")).as_deref(), Some(text));
+        }
+    }
+
+    #[test]
+    fn a_did_open_decodes_to_its_typed_params() {
+        let text = "{\n  \"a\": \"é\\\"😀\"\n}";
+        let body = serde_json::to_vec(&json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {"textDocument": {
+                "uri": "file:///w/a.json", "languageId": "json", "version": 7, "text": text,
+                "extra": true,
+            }},
+        }))
+        .unwrap();
+        let Ok(Decoded::Open(raw)) = serde_json::from_slice::<Decoded>(&body) else {
+            panic!("not decoded as a didOpen");
+        };
+        let params = raw.decode().unwrap();
+        let document = params.text_document;
+        assert_eq!(document.uri.as_str(), "file:///w/a.json");
+        assert_eq!(document.language_id, "json");
+        assert_eq!(document.version, 7);
+        assert_eq!(document.text, text);
+    }
+
+    #[test]
+    fn unescape_in_place_agrees_with_unescape() {
+        for literal in [
+            r#""""#,
+            r#""plain""#,
+            r#""\\""#,
+            r#""a\"b\\c\/d\be\ff\ng\rh\ti""#,
+            r#""\n\n\n""#,
+            r#""é😀 and \"${refs.x}\"""#,
+            r#""eight by eight: 12345678\n12345678\"1234567\\""#,
+        ] {
+            // The literal in a message, as the reader holds it.
+            let mut body = format!(r#"{{"text":{literal},"x":1}}"#).into_bytes();
+            let start = body.iter().position(|&byte| byte == b':').unwrap() + 1;
+            unescape_in_place(&mut body, start..start + literal.len());
+            assert_eq!(String::from_utf8(body).ok(), unescape(literal), "{literal}");
+        }
+    }
+
+    #[test]
+    fn a_large_did_open_is_decoded_in_its_own_buffer_or_else_carefully() {
+        let line = "  \"name\": \"é😀\\\\ ${args.x}\",\n";
+        let text = format!("{{\n{}}}\r\n", line.repeat(5_000));
+        let open = |text: &str| {
+            frame(&format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"file:///a.json","languageId":"json","version":3,"text":{text}}}}}}}"#
+            ))
+        };
+        let escaped = |text: &str| {
+            text.encode_utf16()
+                .map(|unit| format!("\\u{unit:04x}"))
+                .collect::<String>()
+        };
+        let cases = [
+            // No `\u` escapes: decoded in place.
+            (open(&serde_json::to_string(&text).unwrap()), text.clone()),
+            // `\u` escapes: decoded into a new buffer.
+            (open(&format!("\"{}\"", escaped(&text))), text.clone()),
+            // A lone surrogate: repaired, then decoded.
+            (
+                open(&format!("\"{}\\ud83d\"", escaped(&text))),
+                format!("{text}\u{FFFD}"),
+            ),
+        ];
+        for (input, expected) in cases {
+            assert!(input.len() > 2 * INITIAL_BUFFER);
+            for chunk in [usize::MAX, 4096] {
+                let (out, inbox) = run_chunked(input.as_bytes(), chunk, MAX_BODY);
+                assert!(out.contains("northflank/internal/documentSync"), "{out}");
+                let Some(SyncMessage::Open(opened)) = inbox.take(0) else {
+                    panic!("ticket 0 is the didOpen")
+                };
+                assert_eq!(opened.text_document.text, expected);
+                assert_eq!(opened.text_document.uri.as_str(), "file:///a.json");
+                assert_eq!(opened.text_document.language_id, "json");
+                assert_eq!(opened.text_document.version, 3);
+            }
+        }
     }
 }

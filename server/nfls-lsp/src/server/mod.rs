@@ -653,9 +653,11 @@ impl State {
         let config = Arc::clone(&read(&self.analysis_config));
         let encoding = read(&self.client_info).encoding;
         let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let start = std::time::Instant::now();
             let path = documents::file_path(&document.uri);
             let parsed = nfls_ide::parse_and_classify(Arc::clone(&text), path.as_deref(), &config);
             let index = nfls_syntax::text::LineIndex::from_shared(Arc::clone(&text));
+            tracing::debug!(elapsed = ?start.elapsed(), "parsed and classified by the reader");
             let published = parsed.classification.is_some() && {
                 let params = syntax_publication(&document.uri, &index, &parsed, encoding);
                 self.output.notify(
