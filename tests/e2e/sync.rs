@@ -605,3 +605,26 @@ fn a_parked_change_applied_by_a_request_still_gets_its_diagnostics() {
     assert_eq!(server.diagnostics(TEMPLATE_URI, 4), Vec::<Value>::new());
     server.shutdown();
 }
+
+#[test]
+fn large_documents_arrive_exactly_as_sent() {
+    let (mut server, _) = TestServer::start(Options::default());
+    // Quotes, backslashes, tabs, CRLF and characters outside the BMP: every escape JSON has,
+    // in a message large enough to be decoded inside its own buffer.
+    let line = "\t\"name\": \"é😀 \\\\ ${args.x}\", \"/\": \"a/b\"\r\n";
+    let text = format!("{{\n{}}}\n", line.repeat(8_000));
+    assert!(text.len() > 300_000);
+    server.open("file:///w/large.json", &text);
+    assert_eq!(
+        server.server_text("file:///w/large.json"),
+        json!({"version": 1, "text": text})
+    );
+    // A control character is sent as a `\u` escape: decoded the careful way.
+    let text = format!("{text}\u{1}");
+    server.open("file:///w/large-escaped.json", &text);
+    assert_eq!(
+        server.server_text("file:///w/large-escaped.json"),
+        json!({"version": 1, "text": text})
+    );
+    server.shutdown();
+}
