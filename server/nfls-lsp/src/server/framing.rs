@@ -1193,4 +1193,48 @@ mod tests {
             }
         }
     }
+
+    /// Large bodies go through [`dispatch_owned`]: whatever is not a `didOpen` it can decode in
+    /// place has the same outcome as a small body.
+    #[test]
+    fn large_bodies_that_are_not_a_did_open_pass_or_drop_as_small_ones_do() {
+        let padding = " ".repeat(3 * INITIAL_BUFFER);
+        let hover = format!(
+            r#"{{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{{}}}}{padding}"#
+        );
+        let not_rpc = format!("{{}}{padding}");
+        let mut not_utf8 = format!(r#"{{"jsonrpc":"2.0","id":8,"method":"x{padding}"#).into_bytes();
+        not_utf8.extend_from_slice(b"\xff\"}");
+        // A didOpen whose text is not a string, and one without a text.
+        let open_number = format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"file:///a.json","languageId":"json","version":1,"text":12}}}}}}{padding}"#
+        );
+        let open_without_text = format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"file:///a.json","languageId":"json","version":1}}}}}}{padding}"#
+        );
+        let mut input = frame(&hover).into_bytes();
+        input.extend_from_slice(frame(&not_rpc).as_bytes());
+        input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", not_utf8.len()).as_bytes());
+        input.extend_from_slice(&not_utf8);
+        input.extend_from_slice(frame(&open_number).as_bytes());
+        input.extend_from_slice(frame(&open_without_text).as_bytes());
+        input.extend_from_slice(frame(SHUTDOWN).as_bytes());
+        for chunk in [usize::MAX, 5000] {
+            let (out, answered, inbox) = run_answered(&input, chunk, MAX_BODY);
+            // The hover and the malformed didOpens pass to tower-lsp-server as they are (it
+            // rejects those didOpens itself), the others are dropped; the request with invalid
+            // UTF-8 is repaired and passes too.
+            let repaired = String::from_utf8_lossy(&not_utf8).into_owned();
+            assert_eq!(
+                out,
+                frame(&hover)
+                    + &frame(&repaired)
+                    + &frame(&open_number)
+                    + &frame(&open_without_text)
+                    + &frame(SHUTDOWN)
+            );
+            assert!(answered.is_empty(), "{answered:?}");
+            assert!(inbox.take(0).is_none());
+        }
+    }
 }
