@@ -17,6 +17,10 @@
 //!   Anything the fast decoder does not recognise — another method, `params` before `method`,
 //!   parameters of the wrong shape — goes to tower-lsp-server unchanged, if tower-lsp-server
 //!   can decode it: it stops reading for good after a frame it cannot (see [`dispatch`]).
+//!   A `didOpen`'s text is unescaped by [`unescape`] (for a large message, in the message's own
+//!   buffer: [`dispatch_owned`]), twice as fast as serde_json's string decoding on a document
+//!   whose every quote and line break is an escape; the server's [`Inbox::set_preparer`] then
+//!   parses the document on this thread.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
