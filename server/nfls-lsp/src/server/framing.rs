@@ -591,7 +591,7 @@ fn unescape_in_place(body: &mut Vec<u8>, literal: std::ops::Range<usize>) {
     let mut read = literal.start + 1;
     let mut write = 0;
     while read < end {
-        let run = next_backslash(&body[read..end]).unwrap_or(end - read);
+        let run = memchr::memchr(b'\\', &body[read..end]).unwrap_or(end - read);
         body.copy_within(read..read + run, write);
         write += run;
         read += run;
@@ -629,7 +629,7 @@ fn unescape(literal: &str) -> Option<String> {
         .as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
-    while let Some(found) = next_backslash(&bytes[at..]) {
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
         out.extend_from_slice(&bytes[at..at + found]);
         at += found + 1;
         let escape = *bytes.get(at)?;
@@ -663,30 +663,6 @@ fn unescape(literal: &str) -> Option<String> {
     }
     out.extend_from_slice(&bytes[at..]);
     String::from_utf8(out).ok()
-}
-
-/// The index of the first `\\` in `bytes`. Escapes are close together in a JSON document
-/// sent as a string (every quote and line break is one), so this looks at eight bytes at a time
-/// in place, where `memchr`'s per-call set-up would cost more than the short search.
-fn next_backslash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
-    let mut chunks = bytes.chunks_exact(8);
-    for (index, chunk) in chunks.by_ref().enumerate() {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let zeroes = word ^ BACKSLASHES;
-        // The lowest flagged byte is exactly the first backslash (flags above it can be
-        // false).
-        let found = zeroes.wrapping_sub(ONES) & !zeroes & HIGHS;
-        if found != 0 {
-            return Some(index * 8 + (found.trailing_zeros() / 8) as usize);
-        }
-    }
-    let tail = chunks.remainder();
-    tail.iter()
-        .position(|&byte| byte == b'\\')
-        .map(|at| bytes.len() - tail.len() + at)
 }
 
 /// The four hex digits at `at`, as a UTF-16 code unit.

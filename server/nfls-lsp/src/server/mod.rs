@@ -535,13 +535,7 @@ impl Backend {
     /// Stores a just-opened document (from the stdin reader's parse, if it made one) and
     /// schedules its diagnostics.
     fn open(&self, document: TextDocumentItem, prepared: Option<documents::Prepared>) {
-        let config = Arc::clone(
-            &self
-                .state
-                .analysis_config
-                .read()
-                .unwrap_or_else(|p| p.into_inner()),
-        );
+        let config = read(&self.state.analysis_config);
         let uri = document.uri;
         let bytes = {
             let mut documents = self.documents();
