@@ -46,8 +46,8 @@
 use std::sync::Arc;
 
 use crate::tree::{
-    F_CLOSED, F_ESCAPED, F_SINGLE, F_TERMINATED, M_ESCAPED, M_QUOTED, M_TERMINATED, MemberData,
-    NONE, NodeData, NodeKind, Tree, TreeData,
+    F_CLOSED, F_DUPLICATES, F_ESCAPED, F_SINGLE, F_TERMINATED, M_ESCAPED, M_QUOTED, M_TERMINATED,
+    MemberData, NONE, NodeData, NodeKind, Tree, TreeData,
 };
 use crate::{Parse, Severity, SyntaxError, TextRange};
 
@@ -975,7 +975,9 @@ impl<'a> Parser<'a> {
         }
         if n.kind == NodeKind::Object {
             self.open_objects -= 1;
-            self.duplicate_keys(first, count);
+            if self.duplicate_keys(first, count) {
+                self.nodes[f.node as usize].flags |= F_DUPLICATES;
+            }
         } else {
             self.open_arrays -= 1;
         }
@@ -1019,9 +1021,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn duplicate_keys(&mut self, first: u32, count: u32) {
+    /// Reports the keys of an object's members (`count` children from `first`) that repeat an
+    /// earlier one; returns whether there were any.
+    fn duplicate_keys(&mut self, first: u32, count: u32) -> bool {
         if count < 2 {
-            return;
+            return false;
         }
         let d = KeyView {
             src: self.src,
@@ -1048,6 +1052,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let found = !dups.is_empty();
         for m in dups {
             let md = self.members[m as usize];
             let key = KeyView {
@@ -1064,6 +1069,7 @@ impl<'a> Parser<'a> {
                 message,
             });
         }
+        found
     }
 
     // --- scalars ---------------------------------------------------------------------------

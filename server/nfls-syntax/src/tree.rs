@@ -85,6 +85,7 @@ pub(crate) const F_CLOSED: u8 = 1; // containers: saw the closing bracket
 pub(crate) const F_TERMINATED: u8 = 2; // strings: saw the closing quote
 pub(crate) const F_ESCAPED: u8 = 4; // strings: unescaped text lives in `strings[a..a+b]`
 pub(crate) const F_SINGLE: u8 = 8; // strings: single-quoted
+pub(crate) const F_DUPLICATES: u8 = 16; // objects: some key appears more than once
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct NodeData {

@@ -8,8 +8,8 @@ use std::fmt;
 
 use crate::TextRange;
 use crate::tree::{
-    F_CLOSED, F_ESCAPED, F_SINGLE, F_TERMINATED, M_QUOTED, MemberData, NONE, NodeData, NodeId,
-    NodeKind, PathSegment, Tree, TreeData, key_content_range,
+    F_CLOSED, F_DUPLICATES, F_ESCAPED, F_SINGLE, F_TERMINATED, M_QUOTED, MemberData, NONE,
+    NodeData, NodeId, NodeKind, PathSegment, Tree, TreeData, key_content_range,
 };
 
 /// Any value in the tree.
@@ -261,6 +261,14 @@ impl<'t> Object<'t> {
     /// Whether the object saw its closing `}`.
     pub fn is_closed(self) -> bool {
         self.tree.data.node(self.id).flags & F_CLOSED != 0
+    }
+    /// The member at `index` in source order.
+    pub fn member_at(self, index: usize) -> Option<Member<'t>> {
+        self.kids().get(index).map(|&m| Member::new(self.tree, m))
+    }
+    /// Whether some key appears in more than one member.
+    pub fn has_duplicate_keys(self) -> bool {
+        self.tree.data.node(self.id).flags & F_DUPLICATES != 0
     }
 }
 
