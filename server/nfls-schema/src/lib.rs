@@ -5,6 +5,7 @@
 //! has its own schema; node specs live in the shared `nodes.schema.json`.
 
 pub mod classify;
+mod instance;
 mod nodes;
 mod nodewise;
 mod query;

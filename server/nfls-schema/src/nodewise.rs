@@ -28,6 +28,8 @@ use jsonschema::{ValidationError, Validator};
 use nfls_syntax::{NodeId, NodeKind, Value};
 use serde_json::{Value as Json, json};
 
+use crate::instance::{Instance, SyntaxJson};
+
 use crate::SchemaSet;
 use crate::classify::DocumentKind;
 
@@ -64,7 +66,7 @@ struct Unit {
     uri: String,
     slots: Vec<Slot>,
     /// The validator that holds this unit (shared by the units compiled together).
-    validator: OnceLock<Arc<Result<Validator, String>>>,
+    validator: OnceLock<Arc<Result<Validator<SyntaxJson>, String>>>,
     /// Some thread is compiling this unit (or has): others wait for `validator`.
     claimed: AtomicBool,
 }
@@ -277,7 +279,7 @@ impl Plan {
     }
 
     /// The validator holding `unit`. Compiles it (alone) if no check asked for it before.
-    fn validator(&self, unit: usize) -> Result<&Validator, &str> {
+    fn validator(&self, unit: usize) -> Result<&Validator<SyntaxJson>, &str> {
         self.compile(&[unit]);
         match self.units[unit]
             .validator
@@ -311,7 +313,7 @@ impl Plan {
                 .collect();
             // A unit claimed here must get a result, or its waiters would wait forever.
             let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                jsonschema::options()
+                jsonschema::options_for::<SyntaxJson>()
                     .with_draft(jsonschema::Draft::Draft202012)
                     .with_registry(&self.registry)
                     .with_pattern_cache(self.patterns.clone())
@@ -523,17 +525,13 @@ impl Plan {
             Ok(validator) => validator,
             Err(message) => return Outcome::Unavailable(Arc::from(message)),
         };
-        let mut wrapper = serde_json::Map::with_capacity(1);
-        wrapper.insert(
-            job.unit.to_string(),
-            job.value.to_json_with_holes(&job.holes),
-        );
-        let instance = Json::Object(wrapper);
-        if validator.is_valid(&instance) {
+        // The tree itself is the instance (no copy of the unit): see `instance`.
+        let instance = Instance::new(job.unit.to_string(), job.value, &job.holes);
+        if validator.is_valid(instance.root()) {
             return Outcome::Valid;
         }
         let errors: Vec<ValidationError<'static>> = validator
-            .iter_errors(&instance)
+            .iter_errors(instance.root())
             .map(ValidationError::to_owned)
             .collect();
         Outcome::Errors(Arc::new(errors))
