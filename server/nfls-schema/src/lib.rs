@@ -247,16 +247,21 @@ fn percent_decode(text: &str) -> String {
 /// The candidate closest to `word`, when it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_lowercase();
+    let (word_length, lower_length) = (word.chars().count(), lower.chars().count());
     candidates
         .into_iter()
         .filter(|candidate| *candidate != word)
-        .map(|candidate| {
-            let distance = strsim::damerau_levenshtein(&lower, &candidate.to_lowercase());
-            (distance, candidate)
-        })
-        .filter(|(distance, candidate)| {
-            let longest = word.chars().count().max(candidate.chars().count());
-            *distance <= (longest / 3).clamp(1, 4)
+        .filter_map(|candidate| {
+            let longest = word_length.max(candidate.chars().count());
+            let allowed = (longest / 3).clamp(1, 4);
+            let candidate_lower = candidate.to_lowercase();
+            // Each edit changes the length by at most one: a candidate whose length is too far
+            // off cannot be close enough, and the distance (the costly part) is not computed.
+            if candidate_lower.chars().count().abs_diff(lower_length) > allowed {
+                return None;
+            }
+            let distance = strsim::damerau_levenshtein(&lower, &candidate_lower);
+            (distance <= allowed).then_some((distance, candidate))
         })
         .min_by_key(|(distance, candidate)| (*distance, *candidate))
         .map(|(_, candidate)| candidate)

@@ -19,7 +19,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -637,7 +637,9 @@ impl CacheKey {
             })
             .collect();
         holes.sort_unstable();
-        let mut hasher = std::hash::DefaultHasher::new();
+        // A fast hash of good quality: the text of a whole document goes through it on each
+        // check (SipHash took about a millisecond per megabyte).
+        let mut hasher = foldhash::quality::FixedState::with_seed(0).build_hasher();
         let mut at = range.start as usize;
         let mut length = 0;
         for (start, end) in holes {
