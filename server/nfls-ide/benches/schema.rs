@@ -114,9 +114,14 @@ fn report_percentiles() {
     let schemas = nfls_schema::SchemaSet::embedded();
     schemas.warm_up(nfls_schema::DocumentKind::Template, true);
     eprintln!(
-        "analyze: {} bytes; best of 5: parse {:?}, to_json {:?}, schema validation {:?}, whole analyze {:?}",
+        "analyze: {} bytes; best of 5: parse {:?}, classify {:?}, to_json {:?}, schema validation {:?}, whole analyze {:?}",
         input().len(),
         best(&|| drop(std::hint::black_box(nfls_syntax::parse(input())))),
+        best(&|| drop(std::hint::black_box(nfls_schema::classify(
+            &parse.tree,
+            Some("northflank.json"),
+            &nfls_schema::Associations::default()
+        )))),
         best(&|| drop(std::hint::black_box(parse.tree.to_json()))),
         best(&|| drop(std::hint::black_box(
             schemas.validate(&parse.tree, nfls_schema::DocumentKind::Template)
