@@ -847,6 +847,11 @@ pub fn generate(api_dir: &Path) -> Result<Output> {
     files.insert(NODES_FILE.to_string(), Value::Object(nodes));
 
     overlay.apply(&mut files, &kinds)?;
+    for file in files.values_mut() {
+        // On the canonical form, so that equal schemas are equal text.
+        *file = crate::canon::canonical(file);
+        crate::share::share_repeated(file);
+    }
     Ok(Output { files, kinds })
 }
 

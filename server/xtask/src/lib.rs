@@ -5,6 +5,7 @@ pub mod generate;
 pub mod model;
 pub mod overlay;
 pub mod render;
+pub mod share;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
