@@ -80,11 +80,31 @@ impl std::fmt::Debug for SchemaSet {
 }
 
 static EMBEDDED_SET: LazyLock<SchemaSet> = LazyLock::new(|| {
-    SchemaSet::from_files(EMBEDDED.iter().map(|(name, text)| {
-        let value =
-            serde_json::from_str(text).expect("embedded schemas are valid JSON (checked by tests)");
-        ((*name).to_owned(), value)
-    }))
+    let parse = |files: &[(&str, &str)]| -> Vec<(String, Json)> {
+        files
+            .iter()
+            .map(|(name, text)| {
+                let value = serde_json::from_str(text)
+                    .expect("embedded schemas are valid JSON (checked by tests)");
+                ((*name).to_owned(), value)
+            })
+            .collect()
+    };
+    // The shared definitions are most of the text: parse them beside the other files.
+    let mut files: Vec<(&str, &str)> = EMBEDDED.to_vec();
+    files.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
+    let (largest, rest) = files.split_at(1.min(files.len()));
+    let parsed = std::thread::scope(|scope| {
+        let largest = scope.spawn(|| parse(largest));
+        let mut parsed = parse(rest);
+        parsed.extend(
+            largest
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        parsed
+    });
+    SchemaSet::from_files(parsed)
 });
 
 impl SchemaSet {
