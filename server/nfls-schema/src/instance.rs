@@ -207,13 +207,10 @@ impl<'a> TreeObject<'a> {
     /// The members that count, in source order, each with its node.
     fn counted(self) -> MembersIter<'a> {
         match self {
-            TreeObject::Root(instance) => MembersIter::List(
+            TreeObject::Root(instance) => MembersIter::One(
                 instance
                     .child(instance.value)
-                    .map(|node| (instance.key.as_str(), node))
-                    .into_iter()
-                    .collect::<Vec<_>>()
-                    .into_iter(),
+                    .map(|node| (instance.key.as_str(), node)),
             ),
             TreeObject::Value(instance, object) if !object.has_duplicate_keys() => {
                 MembersIter::Unique {
@@ -248,7 +245,10 @@ pub(crate) enum MembersIter<'a> {
         object: nfls_syntax::Object<'a>,
         next: usize,
     },
+    /// An object with repeated keys: the members that count, collected.
     List(std::vec::IntoIter<(&'a str, TreeNode<'a>)>),
+    /// The wrapper's one member.
+    One(Option<(&'a str, TreeNode<'a>)>),
 }
 
 impl<'a> Iterator for MembersIter<'a> {
@@ -257,6 +257,7 @@ impl<'a> Iterator for MembersIter<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             MembersIter::List(members) => members.next(),
+            MembersIter::One(member) => member.take(),
             MembersIter::Unique {
                 instance,
                 object,

@@ -222,7 +222,8 @@ impl<'t> Value<'t> {
 
     /// Like [`Value::to_json`], but each descendant whose id is in `holes` (sorted) becomes
     /// `null` instead of being converted: schema validation checks a workflow node without the
-    /// nodes nested in it, which it checks on their own.
+    /// nodes nested in it, which it checks on their own (it reads the tree in place; this
+    /// conversion is the same reading, as a value).
     pub fn to_json_with_holes(self, holes: &[NodeId]) -> serde_json::Value {
         to_json(self.data(), self.id, holes)
     }
