@@ -47,11 +47,25 @@ impl Snapshot {
         config: Arc<AnalysisConfig>,
         cache: Arc<ValidationCache>,
     ) -> Snapshot {
+        let index = LineIndex::from_shared(Arc::clone(&text));
+        Snapshot::with_index(uri, version, path, text, index, config, cache)
+    }
+
+    /// [`Snapshot::new`] with the text's line index already built.
+    fn with_index(
+        uri: Uri,
+        version: i32,
+        path: Option<String>,
+        text: Arc<String>,
+        index: LineIndex,
+        config: Arc<AnalysisConfig>,
+        cache: Arc<ValidationCache>,
+    ) -> Snapshot {
         Snapshot {
             uri,
             version,
             path,
-            index: LineIndex::from_shared(Arc::clone(&text)),
+            index,
             text,
             config,
             cache,
@@ -249,16 +263,17 @@ impl Documents {
         let path = file_path(&uri);
         let seed = Arc::ptr_eq(&prepared.config, &config).then_some(prepared.parsed);
         let snapshot = Snapshot {
-            uri: uri.clone(),
-            version,
-            path,
-            text: prepared.text,
-            index: prepared.index,
-            config,
-            cache: Arc::new(ValidationCache::new()),
-            analysis: OnceCell::new(),
             seed: Mutex::new(seed),
             syntax_published: prepared.published,
+            ..Snapshot::with_index(
+                uri.clone(),
+                version,
+                path,
+                prepared.text,
+                prepared.index,
+                config,
+                Arc::new(ValidationCache::new()),
+            )
         };
         self.insert(uri, version, snapshot)
     }
