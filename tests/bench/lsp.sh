@@ -19,6 +19,8 @@ fi
 mkdir -p "$out"
 (cd "$repo" && cargo build --release --locked -p nfls-lsp >&2)
 server="$repo/target/release/northflank-lsp"
+# How much of the linker's function order (server/nfls-lsp/build.rs) still matches the binary.
+python3 "$repo/tests/bench/symbol_order.py" --check >&2
 
 # vscode-json-language-server, installed into a private folder.
 tools="$out/tools"
