@@ -107,6 +107,12 @@ pub struct SeverityRules {
 }
 
 impl SeverityRules {
+    /// Adds `later`'s rules over these (a code or family both name takes `later`'s level).
+    pub fn extend(&mut self, later: SeverityRules) {
+        self.codes.extend(later.codes);
+        self.families.extend(later.families);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.codes.is_empty() && self.families.is_empty()
     }

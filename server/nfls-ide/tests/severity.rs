@@ -327,3 +327,30 @@ fn a_file_that_cannot_be_edited_safely_is_left_alone() {
         );
     }
 }
+
+/// `check` layers its `--severity` flags over the repository file's rules with `extend`: the
+/// later set wins for a code or family both name, and keeps the earlier set's other rules.
+#[test]
+fn extended_rules_win_over_the_rules_they_extend() {
+    let f = fixture(TEMPLATE);
+    let mut repository = SeverityRules::default();
+    repository.set("ref/undefined", "off").unwrap();
+    repository.set("schema/*", "off").unwrap();
+    let mut flags = SeverityRules::default();
+    flags.set("ref/undefined", "hint").unwrap();
+    flags.set("arg/not-in-arguments", "off").unwrap();
+    repository.extend(flags);
+    let config = AnalysisConfig {
+        severity: repository,
+        ..AnalysisConfig::default()
+    };
+    let found: Vec<Found> = analyze(&f.text, Some("template.json"), &config)
+        .diagnostics
+        .iter()
+        .map(|d| (d.range, d.severity, d.code.to_string(), d.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        expected(&f.ranges, [Some(Error), None, None, Some(Hint)])
+    );
+}

@@ -24,9 +24,10 @@ enum Format {
 struct Options {
     format: Format,
     paths: Vec<PathBuf>,
-    /// `--file-kind` and `--severity`, checked, in order: they apply after the repository file.
-    file_kinds: Vec<(String, Association)>,
-    severity: Vec<(String, String)>,
+    /// `--file-kind` and `--severity`, checked and compiled when read: they apply after the
+    /// repository file.
+    file_kinds: Associations,
+    severity: SeverityRules,
     config: ConfigChoice,
 }
 
@@ -129,13 +130,8 @@ fn analysis_config(options: &Options) -> Result<AnalysisConfig, String> {
         );
     }
     let mut config = AnalysisConfig::clone(&base);
-    for (glob, association) in &options.file_kinds {
-        // Checked when the flags were read.
-        let _ = config.associations.push(glob, *association);
-    }
-    for (pattern, level) in &options.severity {
-        config.severity.set(pattern, level)?;
-    }
+    config.associations.extend(options.file_kinds.clone());
+    config.severity.extend(options.severity.clone());
     Ok(config)
 }
 
@@ -144,10 +140,8 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
     let mut parser = lexopt::Parser::from_args(args);
     let mut format = Format::Human;
     let mut paths = Vec::new();
-    let mut associations = Associations::defaults();
-    let mut file_kinds = Vec::new();
+    let mut file_kinds = Associations::default();
     let mut severity = SeverityRules::default();
-    let mut rules = Vec::new();
     let mut config = ConfigChoice::Discover;
     while let Some(arg) = parser.next().map_err(|err| err.to_string())? {
         match arg {
@@ -171,15 +165,13 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
                          workflow, preview-blueprint, auto or none"
                     )
                 })?;
-                associations
+                file_kinds
                     .push(&glob, association)
                     .map_err(|err| format!("invalid glob `{}`: {}", err.glob, err.message))?;
-                file_kinds.push((glob, association));
             }
             Long("severity") => {
                 let (pattern, level) = pair(&mut parser, "--severity takes CODE=LEVEL")?;
                 severity.set(&pattern, &level)?;
-                rules.push((pattern, level));
             }
             Long("config") => {
                 config = ConfigChoice::File(PathBuf::from(
@@ -198,7 +190,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Options, String> {
         format,
         paths,
         file_kinds,
-        severity: rules,
+        severity,
         config,
     })
 }

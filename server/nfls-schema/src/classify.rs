@@ -220,6 +220,11 @@ impl Associations {
         Ok(())
     }
 
+    /// Adds `later`'s rules after these (so they win where both match).
+    pub fn extend(&mut self, later: Associations) {
+        self.rules.extend(later.rules);
+    }
+
     /// The association of the last rule matching `path` (a file path with `/` separators).
     pub fn lookup(&self, path: &str) -> Option<(&str, Association)> {
         self.rules

@@ -211,3 +211,38 @@ fn a_skeleton_with_an_empty_spec_is_ours() {
         None
     );
 }
+
+/// `check --file-kind` rules extend the repository file's: a later rule wins where both match,
+/// the earlier rules still apply elsewhere.
+#[test]
+fn extended_associations_win_where_both_match() {
+    let mut earlier = Associations::default();
+    earlier
+        .push(
+            "deploy/*.json",
+            Association::Kind(DocumentKind::ReleaseFlow),
+        )
+        .unwrap();
+    earlier.push("infra.json", Association::None).unwrap();
+    let mut later = Associations::default();
+    later
+        .push("deploy/app.json", Association::Kind(DocumentKind::Template))
+        .unwrap();
+    earlier.extend(later);
+    assert_eq!(
+        earlier.lookup("/repo/deploy/app.json"),
+        Some(("deploy/app.json", Association::Kind(DocumentKind::Template)))
+    );
+    assert_eq!(
+        earlier.lookup("/repo/deploy/db.json"),
+        Some((
+            "deploy/*.json",
+            Association::Kind(DocumentKind::ReleaseFlow)
+        ))
+    );
+    assert_eq!(
+        earlier.lookup("/repo/infra.json"),
+        Some(("infra.json", Association::None))
+    );
+    assert_eq!(earlier.lookup("/repo/other.json"), None);
+}
