@@ -267,8 +267,13 @@ fn a_code_can_be_turned_off_for_the_repository_from_a_quick_fix() {
             && params["version"] == 1
             && params["diagnostics"] == json!([])
     });
-    // A file that cannot be edited safely: the action is there, disabled, saying why.
+    // A file that cannot be edited safely: the action is there, disabled, saying why. (The
+    // server edits the file as it last read it: at start, and on each save or change on disk.)
     std::fs::write(&config, "[]").unwrap();
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
     let action = turn_off(&mut server);
     assert_eq!(action["edit"], Value::Null);
     assert_eq!(

@@ -38,11 +38,19 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 /// Reads a repository file. `Err` when it cannot be read or is not JSON; otherwise the
 /// settings it gives and what is wrong with parts of it (those parts are skipped).
 pub fn load(path: &Path) -> Result<(RepoConfig, Vec<String>), String> {
+    parse(path, &read(path)?)
+}
+
+/// The text of the repository file at `path`.
+pub fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))
+}
+
+/// The settings in `text`, the content of the repository file at `path`: as [`load`].
+pub fn parse(path: &Path, text: &str) -> Result<(RepoConfig, Vec<String>), String> {
     let shown = path.display();
-    let text =
-        std::fs::read_to_string(path).map_err(|err| format!("cannot read {shown}: {err}"))?;
     let value: Value =
-        serde_json::from_str(&text).map_err(|err| format!("{shown} is not valid JSON: {err}"))?;
+        serde_json::from_str(text).map_err(|err| format!("{shown} is not valid JSON: {err}"))?;
     let (settings, problems) = Settings::from_json(&value);
     let mut problems: Vec<String> = problems
         .into_iter()

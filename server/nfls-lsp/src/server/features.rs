@@ -471,21 +471,22 @@ impl Backend {
         if codes.is_empty() {
             return Vec::new();
         }
-        let target = read(&self.state.repo_config)
-            .map(|repo| repo.path)
-            .or_else(|| {
-                read(&self.state.root).map(|root| root.join(crate::repo_config::FILE_NAME))
-            });
-        let Some((path, file)) = target.and_then(|path| {
-            let uri = Uri::from_file_path(&path)?;
-            Some((path, uri))
-        }) else {
+        // The file as last read (when the server started, and each time it changed on disk),
+        // else a new one at the workspace root.
+        let (path, read_text) = match read(&self.state.repo_file) {
+            Some((path, text)) => (path, Some(text)),
+            None => match read(&self.state.root) {
+                Some(root) => (root.join(crate::repo_config::FILE_NAME), None),
+                None => return Vec::new(),
+            },
+        };
+        let Some(file) = Uri::from_file_path(&path) else {
             return Vec::new();
         };
-        // The editor's copy when the file is open (it may hold unsaved edits), else the disk's.
+        // The editor's copy when the file is open (it may hold unsaved edits).
         let text: Option<String> = match self.snapshot(&file) {
             Some(snapshot) => Some(snapshot.text.to_string()),
-            None => std::fs::read_to_string(&path).ok(),
+            None => read_text,
         };
         if text.is_none() && !self.client_info().create_files {
             return Vec::new();

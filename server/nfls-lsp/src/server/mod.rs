@@ -111,6 +111,9 @@ struct State {
     root: RwLock<Option<PathBuf>>,
     /// The repository's `.northflank-lsp.json`, if it has one (see [`crate::repo_config`]).
     repo_config: RwLock<Option<RepoConfig>>,
+    /// That file's path and text as last read, valid JSON or not (the "turn off" quick fix
+    /// edits it without reading the disk on the request).
+    repo_file: RwLock<Option<(PathBuf, String)>>,
     /// The globs and severity rules `analysis_config` was last built from (the repository
     /// file's, then the editor's).
     effective: RwLock<(settings::Pairs, settings::Pairs)>,
@@ -154,6 +157,7 @@ impl Backend {
             settings: RwLock::new(Settings::default()),
             root: RwLock::new(None),
             repo_config: RwLock::new(None),
+            repo_file: RwLock::new(None),
             effective: RwLock::new((Vec::new(), Vec::new())),
             analysis_config: RwLock::new(Arc::new(AnalysisConfig::default())),
             pending_diagnostics: Mutex::new(HashMap::new()),
@@ -416,13 +420,20 @@ impl Backend {
     /// Finds and reads the repository file for `root` into the state; returns its problems.
     fn load_repo_config(&self, root: Option<&std::path::Path>) -> Vec<String> {
         let found = root.and_then(repo_config::find);
-        let (repo, problems) = match found.as_deref().map(repo_config::load) {
+        let read = found
+            .as_deref()
+            .map(|path| repo_config::read(path).map(|text| (path.to_owned(), text)));
+        let (repo, problems) = match &read {
             None => (None, Vec::new()),
-            Some(Ok((repo, problems))) => (Some(repo), problems),
-            Some(Err(message)) => (None, vec![message]),
+            Some(Ok((path, text))) => match repo_config::parse(path, text) {
+                Ok((repo, problems)) => (Some(repo), problems),
+                Err(message) => (None, vec![message]),
+            },
+            Some(Err(message)) => (None, vec![message.clone()]),
         };
         tracing::info!(path = ?found, "repository settings read");
         write(&self.state.repo_config, repo);
+        write(&self.state.repo_file, read.and_then(Result::ok));
         problems
     }
 
