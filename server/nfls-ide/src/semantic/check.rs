@@ -405,46 +405,75 @@ fn template_fix(u: &Use, what: &str) -> Option<Fix> {
 }
 
 /// Did-you-mean answers, cached per scope and name: a big document repeats the same few
-/// unknown names many times, and each answer compares against every name of the scope.
+/// unknown names many times, and each answer compares against every name of the scope. Names
+/// are borrowed from the model.
 #[derive(Default)]
-struct Suggestions {
-    names: HashMap<(ScopeId, Namespace), Vec<(String, Histogram)>>,
-    answers: HashMap<(ScopeId, Namespace, String), Option<String>>,
+struct Suggestions<'m> {
+    names: HashMap<(ScopeId, Namespace), Vec<Candidate<'m>>>,
+    answers: HashMap<(ScopeId, Namespace, &'m str), Option<String>>,
     /// (scope, `spec.name`) → the first node without a `ref` that has that name.
-    unnamed: Option<HashMap<(ScopeId, String), NodeIndex>>,
+    unnamed: Option<HashMap<(ScopeId, &'m str), NodeIndex>>,
+}
+
+/// A name of a scope, with what [`may_be_close`] compares.
+struct Candidate<'m> {
+    name: &'m str,
+    /// Characters, as `suggest` counts them for its threshold.
+    chars: usize,
+    /// Characters once lower-cased, as `suggest` compares lengths.
+    lower_chars: usize,
+    counts: Histogram,
+}
+
+impl<'m> Candidate<'m> {
+    fn new(name: &'m str) -> Candidate<'m> {
+        let (counts, lower_chars) = histogram(name);
+        Candidate {
+            name,
+            chars: name.chars().count(),
+            lower_chars,
+            counts,
+        }
+    }
 }
 
 /// Counts of the lower-cased characters of a name, folded into 64 buckets.
 type Histogram = [u8; 64];
 
-fn histogram(word: &str) -> Histogram {
+/// The histogram of `word` and how many characters it has once lower-cased.
+fn histogram(word: &str) -> (Histogram, usize) {
     let mut counts = [0u8; 64];
+    let mut length = 0;
     for c in word.chars().flat_map(char::to_lowercase) {
         let bucket = &mut counts[(c as u32 % 64) as usize];
         *bucket = bucket.saturating_add(1);
+        length += 1;
     }
-    counts
+    (counts, length)
 }
 
-/// Whether `candidate` may be within `suggest`'s edit distance of `word`. Every edit changes
-/// the character counts by at most 2, so half the count difference is a lower bound of the
-/// distance (folding characters into buckets only lowers it): this skips most of a big
-/// document's names without computing a distance, and never skips one `suggest` would pick.
-fn may_be_close(word: &str, word_counts: &Histogram, candidate: &str, counts: &Histogram) -> bool {
-    let longest = word.chars().count().max(candidate.chars().count());
-    let threshold = (longest / 3).clamp(1, 4);
-    let difference: usize = word_counts
-        .iter()
-        .zip(counts)
-        .map(|(a, b)| a.abs_diff(*b) as usize)
-        .sum();
-    difference <= 2 * threshold
+/// Whether `candidate` may be within `suggest`'s edit distance of `word`. Each edit changes
+/// the length by at most one, and the character counts by at most 2 in all, so the length
+/// difference and half the count difference are lower bounds of the distance (folding
+/// characters into buckets only lowers the second): this skips most of a big document's names
+/// without computing a distance, and never skips one `suggest` would pick.
+fn may_be_close(word: &Candidate, candidate: &Candidate) -> bool {
+    let threshold = (word.chars.max(candidate.chars) / 3).clamp(1, 4);
+    if word.lower_chars.abs_diff(candidate.lower_chars) > threshold {
+        return false;
+    }
+    // A sum of absolute differences over a fixed-size array: one vector instruction a chunk.
+    let mut difference = 0u32;
+    for (a, b) in word.counts.iter().zip(&candidate.counts) {
+        difference += u32::from(a.abs_diff(*b));
+    }
+    difference as usize <= 2 * threshold
 }
 
-impl Suggestions {
+impl<'m> Suggestions<'m> {
     /// A node of `scope` without a `ref` whose `spec.name` is `name` (a ref that was meant to
     /// be there).
-    fn unnamed_node(&mut self, model: &Model, scope: ScopeId, name: &str) -> Option<NodeIndex> {
+    fn unnamed_node(&mut self, model: &'m Model, scope: ScopeId, name: &str) -> Option<NodeIndex> {
         let map = self.unnamed.get_or_insert_with(|| {
             let mut map = HashMap::new();
             for (i, node) in model.nodes.iter().enumerate() {
@@ -452,23 +481,23 @@ impl Suggestions {
                     && !node.kind.is_empty()
                     && let Some(name) = &node.name
                 {
-                    map.entry((node.scope, name.clone()))
+                    map.entry((node.scope, name.as_str()))
                         .or_insert(i as NodeIndex);
                 }
             }
             map
         });
-        map.get(&(scope, name.to_owned())).copied()
+        map.get(&(scope, name)).copied()
     }
 
     fn get(
         &mut self,
-        model: &Model,
+        model: &'m Model,
         scope: ScopeId,
         namespace: Namespace,
-        word: &str,
+        word: &'m str,
     ) -> Option<String> {
-        let key = (scope, namespace, word.to_owned());
+        let key = (scope, namespace, word);
         if let Some(answer) = self.answers.get(&key) {
             return answer.clone();
         }
@@ -476,24 +505,26 @@ impl Suggestions {
             model
                 .names_in(scope, namespace)
                 .into_iter()
-                .map(|id| {
-                    let name = &model.definitions[id as usize].name;
-                    (name.clone(), histogram(name))
-                })
+                .map(|id| Candidate::new(&model.definitions[id as usize].name))
                 .collect()
         });
-        let counts = histogram(word);
+        let typed = Candidate::new(word);
         let close = names
             .iter()
-            .filter(|(name, c)| may_be_close(word, &counts, name, c))
-            .map(|(name, _)| name.as_str());
+            .filter(|candidate| may_be_close(&typed, candidate))
+            .map(|candidate| candidate.name);
         let answer = suggest(word, close).map(str::to_owned);
         self.answers.insert(key, answer.clone());
         answer
     }
 }
 
-fn report_ref(model: &Model, u: &Use, suggestions: &mut Suggestions, out: &mut Vec<Diagnostic>) {
+fn report_ref<'m>(
+    model: &'m Model,
+    u: &'m Use,
+    suggestions: &mut Suggestions<'m>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(scope) = u.resolved_scope else {
         return;
     };
@@ -621,7 +652,12 @@ fn output_hint(
     None
 }
 
-fn report_arg(model: &Model, u: &Use, suggestions: &mut Suggestions, out: &mut Vec<Diagnostic>) {
+fn report_arg<'m>(
+    model: &'m Model,
+    u: &'m Use,
+    suggestions: &mut Suggestions<'m>,
+    out: &mut Vec<Diagnostic>,
+) {
     if u.target.is_some() {
         return;
     }
@@ -774,4 +810,90 @@ pub(crate) fn remove_member(object: Object<'_>, member: Member<'_>) -> TextEdit 
         TextRange::new(object.value().range().start + 1, member.range().end)
     };
     TextEdit::replace(at, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name `suggest` would pick for a word passes the [`may_be_close`] prefilter: one
+    /// to four edits (insertions, deletions, substitutions, transpositions, case changes) of
+    /// names of several lengths and scripts. And the filter does filter.
+    #[test]
+    fn the_prefilter_keeps_every_name_suggest_would_pick() {
+        let names = [
+            "a",
+            "db",
+            "api",
+            "build",
+            "postgres",
+            "frontend-service",
+            "Ünïcödé-Nämé",
+            "İstanbul",
+            "very_long_reference_name_42",
+        ];
+        let edits: [fn(&mut Vec<char>, usize); 5] = [
+            |w, i| w.insert(i % (w.len() + 1), 'x'),
+            |w, i| {
+                if !w.is_empty() {
+                    w.remove(i % w.len());
+                }
+            },
+            |w, i| {
+                if !w.is_empty() {
+                    let at = i % w.len();
+                    w[at] = if w[at] == 'q' { 'z' } else { 'q' };
+                }
+            },
+            |w, i| {
+                if w.len() >= 2 {
+                    let at = i % (w.len() - 1);
+                    w.swap(at, at + 1);
+                }
+            },
+            |w, i| {
+                if !w.is_empty() {
+                    let at = i % w.len();
+                    let upper: Vec<char> = w[at].to_uppercase().collect();
+                    w.splice(at..=at, upper);
+                }
+            },
+        ];
+        let (mut checked, mut kept, mut skipped) = (0, 0, 0);
+        for name in names {
+            let mut words = vec![name.chars().collect::<Vec<char>>()];
+            for round in 0..4 {
+                let mut next = Vec::new();
+                for word in &words {
+                    for (e, edit) in edits.iter().enumerate() {
+                        let mut edited = word.clone();
+                        edit(&mut edited, round * 7 + e * 3 + 1);
+                        next.push(edited);
+                    }
+                }
+                words.extend(next);
+                words.sort();
+                words.dedup();
+            }
+            for word in &words {
+                let word: String = word.iter().collect();
+                for other in names {
+                    checked += 1;
+                    let picked = suggest(&word, [other]).is_some();
+                    let close = may_be_close(&Candidate::new(&word), &Candidate::new(other));
+                    assert!(
+                        !picked || close,
+                        "`{word}` → `{other}` is a suggestion the prefilter drops"
+                    );
+                    if close {
+                        kept += 1;
+                    } else {
+                        skipped += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 5_000, "{checked} pairs");
+        assert!(kept > 0 && skipped > kept, "kept {kept}, skipped {skipped}");
+    }
 }
