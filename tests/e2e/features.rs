@@ -286,6 +286,53 @@ fn a_code_can_be_turned_off_for_the_repository_from_a_quick_fix() {
     server.shutdown();
 }
 
+/// The repository settings file open in any editor gets its own diagnostics (not only in VS
+/// Code, which also has its JSON schema), and they follow its edits.
+#[test]
+fn the_repository_settings_file_is_checked_in_the_editor() {
+    let repo = tempfile::tempdir().unwrap();
+    let root_uri = format!("file://{}", repo.path().display());
+    let (mut server, _) = TestServer::start(Options {
+        root_uri: json!(root_uri),
+        ..Options::default()
+    });
+    let uri = format!("{root_uri}/.northflank-lsp.json");
+    server.open(
+        &uri,
+        "{\"files\": {\"deploy/*.json\": \"pipeline\"}, \"api\": {}}",
+    );
+    let diagnostics = server.diagnostics(&uri, 1);
+    assert_eq!(
+        diagnostics,
+        json!([
+            {
+                "range": {"start": {"line": 0, "character": 28}, "end": {"line": 0, "character": 38}},
+                "severity": 1,
+                "code": "settings/invalid",
+                "source": "northflank",
+                "message": "`pipeline` is not a document kind: expected `template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`, `auto` or `none`"
+            },
+            {
+                "range": {"start": {"line": 0, "character": 41}, "end": {"line": 0, "character": 46}},
+                "severity": 2,
+                "code": "settings/ignored",
+                "source": "northflank",
+                "message": "`api` is an editor setting: .northflank-lsp.json does not set it (only `files` and `diagnostics.severity` are read from here)"
+            }
+        ])
+        .as_array()
+        .unwrap()
+        .clone()
+    );
+    // Fixed: the diagnostics go away.
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": "{\"files\": {\"deploy/*.json\": \"release-flow\"}}"}]}),
+    );
+    assert_eq!(server.diagnostics(&uri, 2), Vec::<Value>::new());
+    server.shutdown();
+}
+
 #[test]
 fn symbols_formatting_and_semantic_tokens() {
     let (mut server, fixture) = start();

@@ -62,8 +62,11 @@ pub fn analyze_with_cache(
 #[derive(Debug)]
 pub struct Parsed {
     pub parse: Parse,
-    /// `None` when the file is not a Northflank document: then there are no diagnostics.
+    /// `None` when the file is not a Northflank document: then there are no diagnostics
+    /// (unless it is a repository settings file).
     pub classification: Option<Classification>,
+    /// The file is a repository settings file (`.northflank-lsp.json`): its own checks apply.
+    settings_file: bool,
     /// The configuration's severity rules, for [`Parsed::finish`].
     severity: SeverityRules,
 }
@@ -76,10 +79,16 @@ pub fn parse_and_classify(
     config: &AnalysisConfig,
 ) -> Parsed {
     let parse = nfls_syntax::parse_shared(text);
-    let classification = classify(&parse.tree, path, &config.associations);
+    let settings_file = path.is_some_and(crate::repo_settings::is_repo_settings_path);
+    let classification = if settings_file {
+        None
+    } else {
+        classify(&parse.tree, path, &config.associations)
+    };
     Parsed {
         parse,
         classification,
+        settings_file,
         severity: config.severity.clone(),
     }
 }
@@ -88,7 +97,7 @@ impl Parsed {
     /// The syntax errors of a Northflank document (none for a file that is not ours): the
     /// first part of the complete analysis's diagnostics, with the same ranges and messages.
     pub fn syntax_diagnostics(&self) -> Vec<Diagnostic> {
-        if self.classification.is_none() {
+        if self.classification.is_none() && !self.settings_file {
             return Vec::new();
         }
         let mut diagnostics: Vec<Diagnostic> =
@@ -104,8 +113,20 @@ impl Parsed {
         let Parsed {
             parse,
             classification,
+            settings_file,
             severity,
         } = self;
+        if settings_file {
+            // Checked as what it is; the severity rules do not apply to it (it holds them).
+            diagnostics.extend(crate::repo_settings::check_repo_settings(&parse.tree));
+            diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.range.end));
+            return Analysis {
+                parse,
+                classification,
+                diagnostics,
+                semantic: Model::default(),
+            };
+        }
         let mut semantic = Model::default();
         if let Some(classification) = &classification {
             let schemas = SchemaSet::embedded();

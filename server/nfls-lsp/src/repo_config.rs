@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::server::settings::Settings;
 
-pub const FILE_NAME: &str = ".northflank-lsp.json";
+pub const FILE_NAME: &str = nfls_ide::REPO_SETTINGS_FILE;
 
 /// The part of the settings a repository file gives.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

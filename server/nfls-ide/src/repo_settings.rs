@@ -1,0 +1,189 @@
+//! Checks of a repository settings file (`.northflank-lsp.json`) open in the editor: every
+//! editor gets them from the server, not only those that can be given a JSON schema.
+//!
+//! The file holds `files` (glob → document kind) and `diagnostics.severity` (code or family →
+//! level); the server and `check` read nothing else from it. Its diagnostics are not subject
+//! to the severity rules (they check those rules), so their codes are not in [`crate::CODES`].
+
+use nfls_schema::{Association, Associations, suggest};
+use nfls_syntax::{TextRange, Tree, Value};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::severity::SeverityRules;
+
+/// The repository settings file's name.
+pub const REPO_SETTINGS_FILE: &str = ".northflank-lsp.json";
+
+/// Whether `path` (with `/` separators) names a repository settings file.
+pub fn is_repo_settings_path(path: &str) -> bool {
+    path.rsplit(['/', '\\']).next() == Some(REPO_SETTINGS_FILE)
+}
+
+const KINDS: &str = "`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`, `auto` or `none`";
+const LEVELS: [&str; 5] = ["error", "warning", "information", "hint", "off"];
+
+/// The problems of a repository settings file, syntax errors aside.
+pub fn check_repo_settings(tree: &Tree) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(root) = tree.root() else {
+        return out;
+    };
+    let Some(object) = root.as_object() else {
+        out.push(invalid(
+            root.range(),
+            format!("{REPO_SETTINGS_FILE} must hold a JSON object"),
+        ));
+        return out;
+    };
+    for member in object.members() {
+        let key = member.key();
+        let value = member.value();
+        match key {
+            "$schema" => {}
+            "files" => {
+                if let Some(value) = value {
+                    check_files(value, &mut out);
+                }
+            }
+            "diagnostics" => {
+                if let Some(value) = value {
+                    check_diagnostics(value, &mut out);
+                }
+            }
+            "api" => out.push(ignored(member.key_range(), "`api`")),
+            _ => out.push(unknown(
+                member.key_range(),
+                key,
+                &["files", "diagnostics", "$schema"],
+            )),
+        }
+    }
+    out
+}
+
+fn check_files(value: Value<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(files) = value.as_object() else {
+        out.push(invalid(
+            value.range(),
+            "`files` must map globs to document kinds, as in `{\"deploy/*.json\": \"template\"}`",
+        ));
+        return;
+    };
+    for member in files.members() {
+        let glob = member.key();
+        if let Err(err) = Associations::default().push(glob, Association::Auto) {
+            out.push(invalid(
+                member.key_range(),
+                format!("`{glob}` is not a valid glob: {}", err.message),
+            ));
+        }
+        let Some(kind) = member.value() else {
+            continue;
+        };
+        match kind.as_str() {
+            Some(name) if Association::parse(name).is_some() => {}
+            Some(name) => out.push(invalid(
+                kind.range(),
+                format!("`{name}` is not a document kind: expected {KINDS}"),
+            )),
+            None => out.push(invalid(
+                kind.range(),
+                format!("a document kind must be a string: {KINDS}"),
+            )),
+        }
+    }
+}
+
+fn check_diagnostics(value: Value<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(diagnostics) = value.as_object() else {
+        out.push(invalid(
+            value.range(),
+            "`diagnostics` must be an object, as in `{\"severity\": {\"schema/*\": \"error\"}}`",
+        ));
+        return;
+    };
+    for member in diagnostics.members() {
+        match member.key() {
+            "severity" => {
+                if let Some(value) = member.value() {
+                    check_severity(value, out);
+                }
+            }
+            "mode" | "debounceMs" => out.push(ignored(
+                member.key_range(),
+                &format!("`diagnostics.{}`", member.key()),
+            )),
+            key => out.push(unknown(
+                member.key_range(),
+                key,
+                &["severity", "mode", "debounceMs"],
+            )),
+        }
+    }
+}
+
+fn check_severity(value: Value<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(rules) = value.as_object() else {
+        if !value.is_null() {
+            out.push(invalid(
+                value.range(),
+                "`severity` must map diagnostic codes or families to levels, as in `{\"schema/*\": \"error\"}`",
+            ));
+        }
+        return;
+    };
+    let expected = "expected `error`, `warning`, `information`, `hint` or `off`";
+    for member in rules.members() {
+        let Some(level) = member.value() else {
+            continue;
+        };
+        let Some(name) = level.as_str() else {
+            out.push(invalid(
+                level.range(),
+                format!("a level must be a string: {expected}"),
+            ));
+            continue;
+        };
+        if !LEVELS.contains(&name) {
+            let mut diagnostic = invalid(
+                level.range(),
+                format!("`{name}` is not a severity: {expected}"),
+            );
+            if let Some(better) = suggest(name, LEVELS) {
+                diagnostic
+                    .message
+                    .push_str(&format!(" (did you mean `{better}`?)"));
+            }
+            out.push(diagnostic);
+            continue;
+        }
+        // The level is one of the five: what the rules refuse is the code or family (their
+        // message suggests a known one).
+        if let Err(message) = SeverityRules::default().set(member.key(), name) {
+            out.push(invalid(member.key_range(), message));
+        }
+    }
+}
+
+fn invalid(range: TextRange, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(range, Severity::Error, "settings/invalid", message)
+}
+
+fn ignored(range: TextRange, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        range,
+        Severity::Warning,
+        "settings/ignored",
+        format!(
+            "{what} is an editor setting: {REPO_SETTINGS_FILE} does not set it (only `files` and `diagnostics.severity` are read from here)"
+        ),
+    )
+}
+
+fn unknown(range: TextRange, key: &str, known: &[&str]) -> Diagnostic {
+    let mut message = format!("unknown setting `{key}`");
+    if let Some(better) = suggest(key, known.iter().copied()) {
+        message.push_str(&format!(": did you mean `{better}`?"));
+    }
+    Diagnostic::new(range, Severity::Warning, "settings/unknown", message)
+}

@@ -1,0 +1,95 @@
+//! A repository settings file (`.northflank-lsp.json`) open in the editor gets its own checks:
+//! syntax, the shape of `files` and `diagnostics.severity`, globs, kinds, levels and codes,
+//! editor-only settings that the file cannot set, unknown keys.
+
+mod semantic_fixture;
+
+use nfls_ide::Severity::{Error, Warning};
+use nfls_ide::{AnalysisConfig, Severity, SeverityRules, analyze};
+use nfls_syntax::TextRange;
+use semantic_fixture::fixture;
+
+fn check(path: &str, text: &str) -> Vec<(TextRange, Severity, String, String)> {
+    analyze(text, Some(path), &AnalysisConfig::default())
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.range, d.severity, d.code.to_string(), d.message))
+        .collect()
+}
+
+#[test]
+fn every_part_of_the_file_is_checked_at_its_range() {
+    let f = fixture(
+        r#"{
+  "$schema": "./schema.json",
+  "files": {"deploy/*.json": "template", ⟦"a[.json"⟧: "auto", "b.json": ⟦"pipeline"⟧, "c.json": ⟦3⟧},
+  "diagnostics": {
+    ⟦"mode"⟧: "push",
+    "severity": {
+      "schema/*": "error",
+      "ref/undefined": ⟦"eror"⟧,
+      ⟦"ref/undefind"⟧: "off",
+      ⟦"syntax/comment"⟧: "off",
+      ⟦"nothing/*"⟧: "off"
+    },
+    ⟦"severities"⟧: {}
+  },
+  ⟦"api"⟧: {"token": "x"},
+  ⟦"file"⟧: {}
+}"#,
+    );
+    let kinds = "`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`, `auto` or `none`";
+    let levels = "expected `error`, `warning`, `information`, `hint` or `off`";
+    let ignored = |what: &str| {
+        format!(
+            "{what} is an editor setting: .northflank-lsp.json does not set it (only `files` and `diagnostics.severity` are read from here)"
+        )
+    };
+    let r = &f.ranges;
+    let expected: Vec<(TextRange, Severity, String, String)> = vec![
+        (r[0], Error, "settings/invalid".into(), "`a[.json` is not a valid glob: unclosed character class; missing ']'".into()),
+        (r[1], Error, "settings/invalid".into(), format!("`pipeline` is not a document kind: expected {kinds}")),
+        (r[2], Error, "settings/invalid".into(), format!("a document kind must be a string: {kinds}")),
+        (r[3], Warning, "settings/ignored".into(), ignored("`diagnostics.mode`")),
+        (r[4], Error, "settings/invalid".into(), format!("`eror` is not a severity: {levels} (did you mean `error`?)")),
+        (r[5], Error, "settings/invalid".into(), "`ref/undefind` is not a diagnostic code — did you mean `ref/undefined`?".into()),
+        (r[6], Error, "settings/invalid".into(), "`syntax/comment`: syntax errors cannot be changed (the platform cannot read a file that has one)".into()),
+        (r[7], Error, "settings/invalid".into(), SeverityRules::default().set("nothing/*", "off").unwrap_err()),
+        (r[8], Warning, "settings/unknown".into(), "unknown setting `severities`: did you mean `severity`?".into()),
+        (r[9], Warning, "settings/ignored".into(), ignored("`api`")),
+        (r[10], Warning, "settings/unknown".into(), "unknown setting `file`: did you mean `files`?".into()),
+    ];
+    assert_eq!(check("/repo/.northflank-lsp.json", &f.text), expected);
+}
+
+#[test]
+fn syntax_errors_and_a_top_level_that_is_not_an_object() {
+    let f = fixture("{\"files\": {}⟦⟧ \"diagnostics\": {}}");
+    let found = check("/repo/.northflank-lsp.json", &f.text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (f.ranges[0], Error));
+    assert!(found[0].2.starts_with("syntax/"), "{found:#?}");
+    let f = fixture("⟦[\"files\"]⟧");
+    assert_eq!(
+        check("C:\\repo\\.northflank-lsp.json", &f.text),
+        vec![(
+            f.ranges[0],
+            Error,
+            "settings/invalid".to_owned(),
+            ".northflank-lsp.json must hold a JSON object".to_owned()
+        )]
+    );
+}
+
+/// The same text under another name is not a settings file (nor a Northflank document): no
+/// diagnostics. A valid settings file has none either.
+#[test]
+fn only_the_settings_file_is_checked_and_a_valid_one_is_silent() {
+    let text = r#"{"files": {"deploy/**/*.json": "template"}, "diagnostics": {"severity": {"arg/not-in-arguments": "off", "schema/*": "error"}}}"#;
+    assert_eq!(check("/repo/.northflank-lsp.json", text), vec![]);
+    assert_eq!(
+        check("/repo/settings.json", "{\"api\": 1, \"file\": 2}"),
+        vec![]
+    );
+    assert_eq!(check("/repo/northflank-lsp.json", "{\"api\": 1}"), vec![]);
+}
