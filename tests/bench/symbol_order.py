@@ -238,7 +238,8 @@ def main():
             print(f"note: {GENERATOR} is absent: the session opens the examples only")
         # Each function goes with the first phase that ran it (start-up, open, completion
         # and hover, change, other requests, the checker), so what every session needs comes
-        # first; within a phase, the most run first.
+        # first; within a phase, by name (what matters is which functions are together, and
+        # names keep the file's diffs small when it is written again).
         first_phase, costs = {}, {}
         runs = [("server", [BINARY, "--stdio"]),
                 ("check", [BINARY, "check", "--format", "json", EXAMPLES]),
@@ -268,7 +269,7 @@ def main():
                     costs[function] = costs.get(function, 0) + cost
     # Only the binary's own functions (not libc's).
     ordered = sorted((name for name in costs if name in symbols),
-                     key=lambda name: (first_phase[name], -costs[name], name))
+                     key=lambda name: (first_phase[name], name))
     with open(ORDER, "w") as out:
         out.write("\n".join(ordered) + "\n")
     print(f"wrote {len(ordered)} names to {os.path.relpath(ORDER, REPO)}")
