@@ -324,6 +324,24 @@ fn the_repository_settings_file_is_checked_in_the_editor() {
         .unwrap()
         .clone()
     );
+    // Hover on a key says what it does.
+    let hover = server
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}),
+        )
+        .unwrap();
+    assert_eq!(
+        hover["range"],
+        json!({"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 8}})
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**`files`** · glob → document kind"),
+        "{hover}"
+    );
     // Fixed: the diagnostics go away.
     server.notify(
         "textDocument/didChange",

@@ -38,6 +38,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Scopes, expressions and references (empty when the file is not ours).
     pub semantic: Model,
+    /// The file is a repository settings file (`.northflank-lsp.json`), checked as such.
+    pub settings_file: bool,
 }
 
 /// Analyses `text`. `path` (with `/` separators) feeds the file associations.
@@ -125,6 +127,7 @@ impl Parsed {
                 classification,
                 diagnostics,
                 semantic: Model::default(),
+                settings_file,
             };
         }
         let mut semantic = Model::default();
@@ -169,6 +172,7 @@ impl Parsed {
             classification,
             diagnostics,
             semantic,
+            settings_file,
         }
     }
 }
@@ -181,6 +185,7 @@ pub fn analyze_syntax_only(text: &str) -> Analysis {
         classification: None,
         diagnostics: Vec::new(),
         semantic: Model::default(),
+        settings_file: false,
     }
 }
 

@@ -10,6 +10,7 @@ use nfls_syntax::{TextRange, Tree, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::severity::SeverityRules;
+use crate::types::HoverResult;
 
 /// The repository settings file's name.
 pub const REPO_SETTINGS_FILE: &str = ".northflank-lsp.json";
@@ -186,4 +187,51 @@ fn unknown(range: TextRange, key: &str, known: &[&str]) -> Diagnostic {
         message.push_str(&format!(": did you mean `{better}`?"));
     }
     Diagnostic::new(range, Severity::Warning, "settings/unknown", message)
+}
+
+/// Hover in a repository settings file: what a key of the file does, and on a code or family
+/// of `diagnostics.severity`, what its diagnostics report.
+pub(crate) fn hover(tree: &Tree, offset: u32) -> Option<HoverResult> {
+    let member = tree.covering_member(offset)?;
+    if !member.key_range().contains_inclusive(offset) {
+        return None;
+    }
+    let key = member.key();
+    let owner = member.object().value().parent_member();
+    let owner_key = owner.map(|owner| owner.key());
+    let owner_owner = owner.and_then(|owner| owner.object().value().parent_member());
+    let markdown = match (owner_key, owner_owner.map(|member| member.key())) {
+        (None, _) => match key {
+            "files" => "**`files`** · glob → document kind\n\nMarks files that neither their `$schema`, their name nor their content identify as a kind of Northflank document (`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`), as `auto` (ours, the content decides the kind) or `none` (never ours). A glob without `/` matches file names; a later glob wins. Editors' own `files` settings apply after these.".to_owned(),
+            "diagnostics" => "**`diagnostics`**\n\nOnly `severity` is read from this file; how diagnostics reach the editor (`mode`, `debounceMs`) is each editor's own setting.".to_owned(),
+            _ => return None,
+        },
+        (Some("diagnostics"), None) if key == "severity" => "**`severity`** · code or family → level\n\nThe level of each diagnostic code (`ref/undefined`) or family (`schema/*`): `error`, `warning`, `information`, `hint` or `off`. An exact code wins over its family; syntax errors cannot be changed. Editors' own rules and `check --severity` apply after these.".to_owned(),
+        (Some("severity"), Some("diagnostics")) => code_docs(key)?,
+        _ => return None,
+    };
+    Some(HoverResult {
+        range: member.key_range(),
+        markdown,
+    })
+}
+
+/// What the diagnostics of a code, or of each code of a family, report.
+fn code_docs(key: &str) -> Option<String> {
+    if let Some(family) = key.strip_suffix("/*") {
+        let codes: Vec<String> = crate::CODES
+            .iter()
+            .filter(|(code, _)| code.split_once('/').is_some_and(|(f, _)| f == family))
+            .map(|(code, what)| format!("- `{code}`: {what}"))
+            .collect();
+        if codes.is_empty() {
+            return None;
+        }
+        return Some(format!(
+            "**`{key}`** · every `{family}/…` diagnostic\n\n{}",
+            codes.join("\n")
+        ));
+    }
+    let (code, what) = crate::CODES.iter().find(|(code, _)| *code == key)?;
+    Some(format!("**`{code}`** · diagnostic code\n\n{what}."))
 }

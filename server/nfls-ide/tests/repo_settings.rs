@@ -93,3 +93,53 @@ fn only_the_settings_file_is_checked_and_a_valid_one_is_silent() {
     );
     assert_eq!(check("/repo/northflank-lsp.json", "{\"api\": 1}"), vec![]);
 }
+
+/// Hover on the file's keys says what they do; on a code or a family of
+/// `diagnostics.severity`, what its diagnostics report (from the code registry).
+#[test]
+fn hover_explains_keys_codes_and_families() {
+    let f = fixture(
+        r#"{⟦"files"⟧: {"a.json": "auto"}, "diagnostics": {⟦"severity"⟧: {⟦"ref/undefined"⟧: "off", ⟦"secret/*"⟧: "error", "nothing/x": ⟦"off"⟧}}}"#,
+    );
+    let analysis = analyze(
+        &f.text,
+        Some("/repo/.northflank-lsp.json"),
+        &AnalysisConfig::default(),
+    );
+    let hover = |at: usize| {
+        let range = f.ranges[at];
+        nfls_ide::hover(&analysis, range.start + 1).map(|hover| (hover.range, hover.markdown))
+    };
+    let (range, files) = hover(0).unwrap();
+    assert_eq!(range, f.ranges[0]);
+    assert!(
+        files.starts_with("**`files`** · glob → document kind\n\n"),
+        "{files}"
+    );
+    let (range, severity) = hover(1).unwrap();
+    assert_eq!(range, f.ranges[1]);
+    assert!(
+        severity.starts_with("**`severity`** · code or family → level"),
+        "{severity}"
+    );
+    assert_eq!(
+        hover(2),
+        Some((
+            f.ranges[2],
+            "**`ref/undefined`** · diagnostic code\n\na `${refs.…}` to a `ref` no node has."
+                .to_owned()
+        ))
+    );
+    assert_eq!(
+        hover(3),
+        Some((
+            f.ranges[3],
+            "**`secret/*`** · every `secret/…` diagnostic\n\n- `secret/argument-overrides`: `argumentOverrides` committed to the file: the platform keeps them out of Git"
+                .to_owned()
+        ))
+    );
+    // A value, an unknown code: nothing to say.
+    assert_eq!(hover(4), None);
+    let unknown = f.text.find("nothing/x").unwrap() as u32 + 2;
+    assert!(nfls_ide::hover(&analysis, unknown).is_none());
+}

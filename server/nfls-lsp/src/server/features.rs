@@ -89,10 +89,14 @@ impl Backend {
 
     pub(super) async fn handle_hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
         let position = params.text_document_position_params;
-        let Some((snapshot, analysis)) = self.analysed_ours(&position.text_document.uri).await
-        else {
+        // Northflank documents, and the repository settings file (its keys and codes).
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
             return Ok(None);
         };
+        let analysis = snapshot.analysis().await;
+        if analysis.classification.is_none() && !analysis.settings_file {
+            return Ok(None);
+        }
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         Ok(nfls_ide::hover(&analysis, offset).map(|hover| Hover {
