@@ -6,7 +6,7 @@
 //! to the severity rules (they check those rules), so their codes are not in [`crate::CODES`].
 
 use nfls_schema::{Association, Associations, suggest};
-use nfls_syntax::{TextRange, Tree, Value};
+use nfls_syntax::{Object, TextRange, Tree, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::severity::SeverityRules;
@@ -36,19 +36,37 @@ pub fn check_repo_settings(tree: &Tree) -> Vec<Diagnostic> {
         ));
         return out;
     };
+    check_section(object, true, &mut out);
+    out
+}
+
+/// The settings are the file's top level, or a `northflank` object in it (the form of an
+/// editor's settings, which the server reads too).
+fn check_section(object: Object<'_>, top: bool, out: &mut Vec<Diagnostic>) {
     for member in object.members() {
         let key = member.key();
         let value = member.value();
         match key {
-            "$schema" => {}
+            "$schema" if top => {}
+            "northflank" if top => {
+                if let Some(value) = value {
+                    match value.as_object() {
+                        Some(section) => check_section(section, false, out),
+                        None => out.push(invalid(
+                            value.range(),
+                            "`northflank` must be an object holding the settings",
+                        )),
+                    }
+                }
+            }
             "files" => {
                 if let Some(value) = value {
-                    check_files(value, &mut out);
+                    check_files(value, out);
                 }
             }
             "diagnostics" => {
                 if let Some(value) = value {
-                    check_diagnostics(value, &mut out);
+                    check_diagnostics(value, out);
                 }
             }
             "api" => out.push(ignored(member.key_range(), "`api`")),
@@ -59,7 +77,14 @@ pub fn check_repo_settings(tree: &Tree) -> Vec<Diagnostic> {
             )),
         }
     }
-    out
+}
+
+/// Whether `object` holds the settings: the top level, or its `northflank` object.
+fn is_section(object: Object<'_>) -> bool {
+    match object.value().parent_member() {
+        None => true,
+        Some(member) => member.key() == "northflank" && member.object().value().parent().is_none(),
+    }
 }
 
 fn check_files(value: Value<'_>, out: &mut Vec<Diagnostic>) {
@@ -197,18 +222,27 @@ pub(crate) fn hover(tree: &Tree, offset: u32) -> Option<HoverResult> {
         return None;
     }
     let key = member.key();
-    let owner = member.object().value().parent_member();
-    let owner_key = owner.map(|owner| owner.key());
+    let object = member.object();
+    // The member that holds `object`, and whether the object holding that one is a section.
+    let owner = object.value().parent_member();
     let owner_owner = owner.and_then(|owner| owner.object().value().parent_member());
-    let markdown = match (owner_key, owner_owner.map(|member| member.key())) {
-        (None, _) => match key {
+    let markdown = if is_section(object) {
+        match key {
             "files" => "**`files`** · glob → document kind\n\nMarks files that neither their `$schema`, their name nor their content identify as a kind of Northflank document (`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`), as `auto` (ours, the content decides the kind) or `none` (never ours). A glob without `/` matches file names; a later glob wins. Editors' own `files` settings apply after these.".to_owned(),
             "diagnostics" => "**`diagnostics`**\n\nOnly `severity` is read from this file; how diagnostics reach the editor (`mode`, `debounceMs`) is each editor's own setting.".to_owned(),
             _ => return None,
-        },
-        (Some("diagnostics"), None) if key == "severity" => "**`severity`** · code or family → level\n\nThe level of each diagnostic code (`ref/undefined`) or family (`schema/*`): `error`, `warning`, `information`, `hint` or `off`. An exact code wins over its family; syntax errors cannot be changed. Editors' own rules and `check --severity` apply after these.".to_owned(),
-        (Some("severity"), Some("diagnostics")) => code_docs(key)?,
-        _ => return None,
+        }
+    } else if key == "severity"
+        && owner.is_some_and(|owner| owner.key() == "diagnostics" && is_section(owner.object()))
+    {
+        "**`severity`** · code or family → level\n\nThe level of each diagnostic code (`ref/undefined`) or family (`schema/*`): `error`, `warning`, `information`, `hint` or `off`. An exact code wins over its family; syntax errors cannot be changed. Editors' own rules and `check --severity` apply after these.".to_owned()
+    } else if owner.is_some_and(|owner| owner.key() == "severity")
+        && owner_owner
+            .is_some_and(|member| member.key() == "diagnostics" && is_section(member.object()))
+    {
+        code_docs(key)?
+    } else {
+        return None;
     };
     Some(HoverResult {
         range: member.key_range(),

@@ -143,3 +143,49 @@ fn hover_explains_keys_codes_and_families() {
     let unknown = f.text.find("nothing/x").unwrap() as u32 + 2;
     assert!(nfls_ide::hover(&analysis, unknown).is_none());
 }
+
+/// The settings may also stand in a `northflank` object, the form of an editor's settings
+/// (the server reads both): checked and explained the same way.
+#[test]
+fn settings_inside_a_northflank_object() {
+    let f = fixture(
+        r#"{"$schema": "x", "northflank": {⟦"files"⟧: {"a.json": ⟦"pipeline"⟧}, "diagnostics": {"severity": {⟦"ref/undefined"⟧: "off"}}}}"#,
+    );
+    let kinds = "`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`, `auto` or `none`";
+    assert_eq!(
+        check("/repo/.northflank-lsp.json", &f.text),
+        vec![(
+            f.ranges[1],
+            Error,
+            "settings/invalid".to_owned(),
+            format!("`pipeline` is not a document kind: expected {kinds}")
+        )]
+    );
+    let analysis = analyze(
+        &f.text,
+        Some("/repo/.northflank-lsp.json"),
+        &AnalysisConfig::default(),
+    );
+    let files = nfls_ide::hover(&analysis, f.ranges[0].start + 1).unwrap();
+    assert!(
+        files.markdown.starts_with("**`files`**"),
+        "{}",
+        files.markdown
+    );
+    let code = nfls_ide::hover(&analysis, f.ranges[2].start + 1).unwrap();
+    assert!(
+        code.markdown.starts_with("**`ref/undefined`**"),
+        "{}",
+        code.markdown
+    );
+    let f = fixture(r#"{"northflank": ⟦[]⟧}"#);
+    assert_eq!(
+        check("/repo/.northflank-lsp.json", &f.text),
+        vec![(
+            f.ranges[0],
+            Error,
+            "settings/invalid".to_owned(),
+            "`northflank` must be an object holding the settings".to_owned()
+        )]
+    );
+}
