@@ -342,6 +342,39 @@ fn the_repository_settings_file_is_checked_in_the_editor() {
             .starts_with("**`files`** · glob → document kind"),
         "{hover}"
     );
+    // Completion of a document kind in the value being typed.
+    let items = server
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 31}}),
+        )
+        .unwrap();
+    let items = items
+        .get("items")
+        .unwrap_or(&items)
+        .as_array()
+        .unwrap()
+        .clone();
+    let labels: Vec<&str> = items
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "template",
+            "release-flow",
+            "preview-template",
+            "workflow",
+            "preview-blueprint",
+            "auto",
+            "none"
+        ]
+    );
+    assert_eq!(
+        items[0]["textEdit"],
+        json!({"range": {"start": {"line": 0, "character": 28}, "end": {"line": 0, "character": 38}}, "newText": "\"template\""})
+    );
     // Fixed: the diagnostics go away.
     server.notify(
         "textDocument/didChange",

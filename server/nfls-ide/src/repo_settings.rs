@@ -6,11 +6,11 @@
 //! to the severity rules (they check those rules), so their codes are not in [`crate::CODES`].
 
 use nfls_schema::{Association, Associations, suggest};
-use nfls_syntax::{Object, TextRange, Tree, Value};
+use nfls_syntax::{Member, Object, TextRange, Tree, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::severity::SeverityRules;
-use crate::types::HoverResult;
+use crate::types::{CompletionItem, CompletionKind, HoverResult, TextEdit};
 
 /// The repository settings file's name.
 pub const REPO_SETTINGS_FILE: &str = ".northflank-lsp.json";
@@ -268,4 +268,175 @@ fn code_docs(key: &str) -> Option<String> {
     }
     let (code, what) = crate::CODES.iter().find(|(code, _)| *code == key)?;
     Some(format!("**`{code}`** · diagnostic code\n\n{what}."))
+}
+
+/// Completion in a repository settings file, in a key or a string value being typed (or
+/// after a `:`): the file's keys, the codes and families of `diagnostics.severity` with what
+/// they report, its levels, and the document kinds of `files`.
+pub(crate) fn completions(tree: &Tree, offset: u32) -> Vec<CompletionItem> {
+    let text = tree.text();
+    if let Some(member) = tree.covering_member(offset)
+        && member.key_range().start < offset
+        && member.key_range().contains_inclusive(offset)
+    {
+        let range = typed(text, member.key_range(), member.key_is_quoted(), offset);
+        return key_items(member, range);
+    }
+    // After `key:` with no value yet.
+    let before = text[..offset as usize].trim_end_matches([' ', '\t', '\r', '\n']);
+    if before.ends_with(':')
+        && let Some(member) = tree.covering_member(before.len() as u32 - 1)
+        && member.value().is_none()
+    {
+        return value_items(member, TextRange::empty(offset));
+    }
+    let Some(value) = tree.covering_value(offset) else {
+        return Vec::new();
+    };
+    if value.as_str().is_none() || offset == value.range().start {
+        return Vec::new();
+    }
+    let Some(member) = value.parent_member() else {
+        return Vec::new();
+    };
+    let range = typed(text, value.range(), true, offset);
+    value_items(member, range)
+}
+
+/// What was typed of a key or string: all of it when its closing quote is there, else up to
+/// the end of the word at the cursor (an unterminated string runs to the line end in the tree).
+fn typed(text: &str, range: TextRange, quoted: bool, offset: u32) -> TextRange {
+    let content = &text[range.start as usize..range.end as usize];
+    let terminated = !quoted || (content.len() >= 2 && content.ends_with('"'));
+    if terminated {
+        return range;
+    }
+    let rest = &text[offset as usize..range.end as usize];
+    let word = rest
+        .find(|ch: char| !(ch.is_alphanumeric() || "_-./*$".contains(ch)))
+        .unwrap_or(rest.len());
+    TextRange::new(range.start, offset + word as u32)
+}
+
+/// Keys for `typing`, a member whose key is being typed (`range`: what was typed of it); with
+/// no `:` after it yet, the item brings one and a value to fill in.
+fn key_items(typing: Member<'_>, range: TextRange) -> Vec<CompletionItem> {
+    let object = typing.object();
+    let add_colon = typing.colon().is_none();
+    let owner = object.value().parent_member();
+    let mut choices: Vec<(String, Option<String>, String)> = Vec::new();
+    if is_section(object) {
+        for (key, what) in [
+            ("files", "glob → document kind"),
+            ("diagnostics", "`severity`: code or family → level"),
+        ] {
+            choices.push((key.to_owned(), Some(what.to_owned()), "{$1}".to_owned()));
+        }
+    } else if owner.is_some_and(|owner| owner.key() == "diagnostics" && is_section(owner.object()))
+    {
+        choices.push((
+            "severity".to_owned(),
+            Some("code or family → level".to_owned()),
+            "{$1}".to_owned(),
+        ));
+    } else if owner.is_some_and(|owner| {
+        owner.key() == "severity"
+            && owner
+                .object()
+                .value()
+                .parent_member()
+                .is_some_and(|member| member.key() == "diagnostics" && is_section(member.object()))
+    }) {
+        let mut families: Vec<&str> = crate::CODES
+            .iter()
+            .filter_map(|(code, _)| code.split_once('/').map(|(family, _)| family))
+            .collect();
+        families.dedup();
+        for family in families {
+            let key = format!("{family}/*");
+            choices.push((key.clone(), code_docs(&key), "\"$1\"".to_owned()));
+        }
+        for (code, _) in crate::CODES {
+            choices.push(((*code).to_owned(), code_docs(code), "\"$1\"".to_owned()));
+        }
+    }
+    // Keys the object has already (the one being typed aside) are not offered again.
+    let present: Vec<&str> = object
+        .members()
+        .filter(|member| member.index() != typing.index())
+        .map(|member| member.key())
+        .collect();
+    choices
+        .into_iter()
+        .filter(|(key, _, _)| !present.contains(&key.as_str()))
+        .enumerate()
+        .map(|(index, (key, documentation, value))| {
+            let quoted = format!("\"{key}\"");
+            let (new_text, is_snippet) = if add_colon {
+                (format!("{quoted}: {value}"), true)
+            } else {
+                (quoted.clone(), false)
+            };
+            CompletionItem {
+                label: key.clone(),
+                kind: CompletionKind::Property,
+                detail: None,
+                documentation,
+                edit: TextEdit::replace(range, new_text),
+                is_snippet,
+                additional_edits: Vec::new(),
+                sort_text: Some(format!("{index:04}")),
+                filter_text: Some(quoted),
+                deprecated: false,
+            }
+        })
+        .collect()
+}
+
+fn value_items(member: Member<'_>, range: TextRange) -> Vec<CompletionItem> {
+    let object = member.object();
+    let owner = object.value().parent_member();
+    let choices: &[&str] = if owner
+        .is_some_and(|owner| owner.key() == "files" && is_section(owner.object()))
+    {
+        &[
+            "template",
+            "release-flow",
+            "preview-template",
+            "workflow",
+            "preview-blueprint",
+            "auto",
+            "none",
+        ]
+    } else if owner.is_some_and(|owner| {
+        owner.key() == "severity"
+            && owner
+                .object()
+                .value()
+                .parent_member()
+                .is_some_and(|member| member.key() == "diagnostics" && is_section(member.object()))
+    }) {
+        &LEVELS
+    } else {
+        return Vec::new();
+    };
+    choices
+        .iter()
+        .enumerate()
+        .map(|(index, choice)| {
+            let quoted = format!("\"{choice}\"");
+            CompletionItem {
+                label: (*choice).to_owned(),
+                kind: CompletionKind::Enum,
+                detail: None,
+                documentation: None,
+                edit: TextEdit::replace(range, quoted.clone()),
+                is_snippet: false,
+                additional_edits: Vec::new(),
+                sort_text: Some(format!("{index:04}")),
+                filter_text: Some(quoted),
+                deprecated: false,
+            }
+        })
+        .collect()
 }

@@ -189,3 +189,70 @@ fn settings_inside_a_northflank_object() {
         )]
     );
 }
+
+/// Labels, the edit range and the inserted text of the completions at the fixture's cursor.
+fn complete(source: &str) -> (Vec<String>, Vec<(TextRange, String)>, Vec<TextRange>) {
+    let f = fixture(source);
+    let analysis = analyze(
+        &f.text,
+        Some("/repo/.northflank-lsp.json"),
+        &AnalysisConfig::default(),
+    );
+    let items = nfls_ide::completions(&analysis, f.cursor);
+    let labels = items.iter().map(|item| item.label.clone()).collect();
+    let edits = items
+        .iter()
+        .map(|item| (item.edit.range, item.edit.new_text.clone()))
+        .collect();
+    (labels, edits, f.ranges)
+}
+
+#[test]
+fn completion_offers_keys_codes_levels_and_kinds() {
+    // Top-level keys, the present one left out; a key without its colon gets one and a value.
+    let (labels, edits, ranges) = complete(r#"{"files": {}, ⟦"d$0⟧}"#);
+    assert_eq!(labels, ["diagnostics"]);
+    assert_eq!(edits, [(ranges[0], "\"diagnostics\": {$1}".to_owned())]);
+    // Codes and families in `diagnostics.severity`, families first, with what they report.
+    let (labels, edits, ranges) =
+        complete(r#"{"diagnostics": {"severity": {⟦"ref/u$0"⟧: "off"}}}"#);
+    assert_eq!(labels[0], "schema/*");
+    assert!(labels.contains(&"ref/undefined".to_owned()), "{labels:?}");
+    assert!(labels.contains(&"secret/argument-overrides".to_owned()));
+    assert_eq!(labels.len(), nfls_ide::CODES.len() + 6, "{labels:?}");
+    let undefined = labels
+        .iter()
+        .position(|label| label == "ref/undefined")
+        .unwrap();
+    assert_eq!(
+        edits[undefined],
+        (ranges[0], "\"ref/undefined\"".to_owned())
+    );
+    // Levels in a severity value being typed, and after a colon.
+    let (labels, edits, ranges) =
+        complete(r#"{"diagnostics": {"severity": {"schema/*": ⟦"w$0⟧}}}"#);
+    assert_eq!(labels, ["error", "warning", "information", "hint", "off"]);
+    assert_eq!(edits[1], (ranges[0], "\"warning\"".to_owned()));
+    let (labels, edits, ranges) =
+        complete("{\"diagnostics\": {\"severity\": {\"schema/*\": ⟦⟧$0}}}");
+    assert_eq!(labels.len(), 5);
+    assert_eq!(edits[0], (ranges[0], "\"error\"".to_owned()));
+    // Document kinds in `files`.
+    let (labels, edits, ranges) = complete(r#"{"files": {"deploy/*.json": ⟦"rel$0"⟧}}"#);
+    assert_eq!(
+        labels,
+        [
+            "template",
+            "release-flow",
+            "preview-template",
+            "workflow",
+            "preview-blueprint",
+            "auto",
+            "none"
+        ]
+    );
+    assert_eq!(edits[1], (ranges[0], "\"release-flow\"".to_owned()));
+    // Nothing in a glob (a key of `files`) or under an unknown key.
+    assert!(complete(r#"{"files": {"dep$0": "template"}}"#).0.is_empty());
+    assert!(complete(r#"{"other": {"x": "$0"}}"#).0.is_empty());
+}

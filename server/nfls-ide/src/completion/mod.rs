@@ -9,6 +9,9 @@ use crate::types::CompletionItem;
 
 /// The completion items at `offset`.
 pub fn completions(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
+    if analysis.settings_file {
+        return crate::repo_settings::completions(&analysis.parse.tree, offset);
+    }
     if analysis.classification.is_none() {
         return Vec::new();
     }

@@ -58,6 +58,18 @@ impl Backend {
         Some((snapshot, analysis))
     }
 
+    /// [`Self::analysed_ours`], and the repository settings file too (completion and hover
+    /// know its keys and codes).
+    async fn analysed_ours_or_settings(
+        &self,
+        uri: &Uri,
+    ) -> Option<(std::sync::Arc<Snapshot>, std::sync::Arc<nfls_ide::Analysis>)> {
+        let snapshot = self.snapshot(uri)?;
+        let analysis = snapshot.analysis().await;
+        (analysis.classification.is_some() || analysis.settings_file)
+            .then_some((snapshot, analysis))
+    }
+
     fn encoding(&self) -> Encoding {
         self.client_info().encoding
     }
@@ -67,7 +79,9 @@ impl Backend {
         params: CompletionParams,
     ) -> jsonrpc::Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
-        let Some((snapshot, analysis)) = self.analysed_ours(&position.text_document.uri).await
+        let Some((snapshot, analysis)) = self
+            .analysed_ours_or_settings(&position.text_document.uri)
+            .await
         else {
             return Ok(None);
         };
@@ -89,14 +103,12 @@ impl Backend {
 
     pub(super) async fn handle_hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
         let position = params.text_document_position_params;
-        // Northflank documents, and the repository settings file (its keys and codes).
-        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+        let Some((snapshot, analysis)) = self
+            .analysed_ours_or_settings(&position.text_document.uri)
+            .await
+        else {
             return Ok(None);
         };
-        let analysis = snapshot.analysis().await;
-        if analysis.classification.is_none() && !analysis.settings_file {
-            return Ok(None);
-        }
         let encoding = self.encoding();
         let offset = convert::offset(&snapshot.index, position.position, encoding);
         Ok(nfls_ide::hover(&analysis, offset).map(|hover| Hover {
