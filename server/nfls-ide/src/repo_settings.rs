@@ -20,6 +20,16 @@ pub fn is_repo_settings_path(path: &str) -> bool {
     path.rsplit(['/', '\\']).next() == Some(REPO_SETTINGS_FILE)
 }
 
+/// What `files` may map a glob to (as [`Association::parse`] reads them).
+const KIND_NAMES: [&str; 7] = [
+    "template",
+    "release-flow",
+    "preview-template",
+    "workflow",
+    "preview-blueprint",
+    "auto",
+    "none",
+];
 const KINDS: &str = "`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`, `auto` or `none`";
 const LEVELS: [&str; 5] = ["error", "warning", "information", "hint", "off"];
 
@@ -85,6 +95,21 @@ fn is_section(object: Object<'_>) -> bool {
         None => true,
         Some(member) => member.key() == "northflank" && member.object().value().parent().is_none(),
     }
+}
+
+/// Whether `member` is the settings' `key` (`files`, `diagnostics`), whose value is a map.
+fn is_map_of(member: Member<'_>, key: &str) -> bool {
+    member.key() == key && is_section(member.object())
+}
+
+/// Whether `member` is `diagnostics.severity` of the settings.
+fn is_severity_map(member: Member<'_>) -> bool {
+    member.key() == "severity"
+        && member
+            .object()
+            .value()
+            .parent_member()
+            .is_some_and(|owner| is_map_of(owner, "diagnostics"))
 }
 
 fn check_files(value: Value<'_>, out: &mut Vec<Diagnostic>) {
@@ -223,23 +248,16 @@ pub(crate) fn hover(tree: &Tree, offset: u32) -> Option<HoverResult> {
     }
     let key = member.key();
     let object = member.object();
-    // The member that holds `object`, and whether the object holding that one is a section.
     let owner = object.value().parent_member();
-    let owner_owner = owner.and_then(|owner| owner.object().value().parent_member());
     let markdown = if is_section(object) {
         match key {
             "files" => "**`files`** · glob → document kind\n\nMarks files that neither their `$schema`, their name nor their content identify as a kind of Northflank document (`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`), as `auto` (ours, the content decides the kind) or `none` (never ours). A glob without `/` matches file names; a later glob wins. Editors' own `files` settings apply after these.".to_owned(),
             "diagnostics" => "**`diagnostics`**\n\nOnly `severity` is read from this file; how diagnostics reach the editor (`mode`, `debounceMs`) is each editor's own setting.".to_owned(),
             _ => return None,
         }
-    } else if key == "severity"
-        && owner.is_some_and(|owner| owner.key() == "diagnostics" && is_section(owner.object()))
-    {
+    } else if key == "severity" && owner.is_some_and(|owner| is_map_of(owner, "diagnostics")) {
         "**`severity`** · code or family → level\n\nThe level of each diagnostic code (`ref/undefined`) or family (`schema/*`): `error`, `warning`, `information`, `hint` or `off`. An exact code wins over its family; syntax errors cannot be changed. Editors' own rules and `check --severity` apply after these.".to_owned()
-    } else if owner.is_some_and(|owner| owner.key() == "severity")
-        && owner_owner
-            .is_some_and(|member| member.key() == "diagnostics" && is_section(member.object()))
-    {
+    } else if owner.is_some_and(is_severity_map) {
         code_docs(key)?
     } else {
         return None;
@@ -332,21 +350,13 @@ fn key_items(typing: Member<'_>, range: TextRange) -> Vec<CompletionItem> {
         ] {
             choices.push((key.to_owned(), Some(what.to_owned()), "{$1}".to_owned()));
         }
-    } else if owner.is_some_and(|owner| owner.key() == "diagnostics" && is_section(owner.object()))
-    {
+    } else if owner.is_some_and(|owner| is_map_of(owner, "diagnostics")) {
         choices.push((
             "severity".to_owned(),
             Some("code or family → level".to_owned()),
             "{$1}".to_owned(),
         ));
-    } else if owner.is_some_and(|owner| {
-        owner.key() == "severity"
-            && owner
-                .object()
-                .value()
-                .parent_member()
-                .is_some_and(|member| member.key() == "diagnostics" && is_section(member.object()))
-    }) {
+    } else if owner.is_some_and(is_severity_map) {
         let mut families: Vec<&str> = crate::CODES
             .iter()
             .filter_map(|(code, _)| code.split_once('/').map(|(family, _)| family))
@@ -396,26 +406,9 @@ fn key_items(typing: Member<'_>, range: TextRange) -> Vec<CompletionItem> {
 fn value_items(member: Member<'_>, range: TextRange) -> Vec<CompletionItem> {
     let object = member.object();
     let owner = object.value().parent_member();
-    let choices: &[&str] = if owner
-        .is_some_and(|owner| owner.key() == "files" && is_section(owner.object()))
-    {
-        &[
-            "template",
-            "release-flow",
-            "preview-template",
-            "workflow",
-            "preview-blueprint",
-            "auto",
-            "none",
-        ]
-    } else if owner.is_some_and(|owner| {
-        owner.key() == "severity"
-            && owner
-                .object()
-                .value()
-                .parent_member()
-                .is_some_and(|member| member.key() == "diagnostics" && is_section(member.object()))
-    }) {
+    let choices: &[&str] = if owner.is_some_and(|owner| is_map_of(owner, "files")) {
+        &KIND_NAMES
+    } else if owner.is_some_and(is_severity_map) {
         &LEVELS
     } else {
         return Vec::new();
