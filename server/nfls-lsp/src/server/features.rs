@@ -42,32 +42,33 @@ fn token_index(kind: TokenKind) -> u32 {
     }
 }
 
+/// An open document's snapshot and its analysis.
+type Analysed = (std::sync::Arc<Snapshot>, std::sync::Arc<nfls_ide::Analysis>);
+
 /// Characters after which editors should ask for completion.
 pub const COMPLETION_TRIGGERS: [&str; 5] = ["\"", ":", ".", "{", "("];
 
 impl Backend {
     /// The snapshot and its analysis for a request, or `None` for an unknown document or one
     /// that is not a Northflank document (those get no features at all).
-    async fn analysed_ours(
-        &self,
-        uri: &Uri,
-    ) -> Option<(std::sync::Arc<Snapshot>, std::sync::Arc<nfls_ide::Analysis>)> {
-        let snapshot = self.snapshot(uri)?;
-        let analysis = snapshot.analysis().await;
-        analysis.classification.as_ref()?;
-        Some((snapshot, analysis))
+    async fn analysed_ours(&self, uri: &Uri) -> Option<Analysed> {
+        self.analysed(uri)
+            .await
+            .filter(|(_, analysis)| analysis.classification.is_some())
     }
 
     /// [`Self::analysed_ours`], and the repository settings file too (completion and hover
     /// know its keys and codes).
-    async fn analysed_ours_or_settings(
-        &self,
-        uri: &Uri,
-    ) -> Option<(std::sync::Arc<Snapshot>, std::sync::Arc<nfls_ide::Analysis>)> {
+    async fn analysed_ours_or_settings(&self, uri: &Uri) -> Option<Analysed> {
+        self.analysed(uri)
+            .await
+            .filter(|(_, analysis)| analysis.classification.is_some() || analysis.settings_file)
+    }
+
+    async fn analysed(&self, uri: &Uri) -> Option<Analysed> {
         let snapshot = self.snapshot(uri)?;
         let analysis = snapshot.analysis().await;
-        (analysis.classification.is_some() || analysis.settings_file)
-            .then_some((snapshot, analysis))
+        Some((snapshot, analysis))
     }
 
     fn encoding(&self) -> Encoding {
