@@ -386,16 +386,11 @@ end
 
 -- `workspace/codeLens/refresh`: the server's Git or platform facts changed, so its lenses did.
 -- (Neovim up to 0.11 has no handler of its own; the plugin advertises the capability.)
--- Deferred: Neovim handles a server's request as it arrives but a response on the next loop
--- turn, and ignores a refresh while a codeLens request of the buffer is unanswered; a refresh
--- right behind the answer it replaces would be lost and the lenses left stale.
 local function on_codelens_refresh(_, _, ctx)
-  vim.schedule(function()
-    local ok, buffers = pcall(vim.lsp.get_buffers_by_client_id, ctx.client_id)
-    for _, bufnr in ipairs(ok and buffers or {}) do
-      refresh_lenses(bufnr)
-    end
-  end)
+  local ok, buffers = pcall(vim.lsp.get_buffers_by_client_id, ctx.client_id)
+  for _, bufnr in ipairs(ok and buffers or {}) do
+    refresh_lenses(bufnr)
+  end
   return vim.NIL
 end
 
