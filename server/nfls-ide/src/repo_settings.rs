@@ -30,7 +30,6 @@ const KIND_NAMES: [&str; 7] = [
     "auto",
     "none",
 ];
-const KINDS: &str = "`template`, `release-flow`, `preview-template`, `workflow`, `preview-blueprint`, `auto` or `none`";
 const LEVELS: [&str; 5] = ["error", "warning", "information", "hint", "off"];
 
 /// The problems of a repository settings file, syntax errors aside.
@@ -135,11 +134,14 @@ fn check_files(value: Value<'_>, out: &mut Vec<Diagnostic>) {
             Some(name) if Association::parse(name).is_some() => {}
             Some(name) => out.push(invalid(
                 kind.range(),
-                format!("`{name}` is not a document kind: expected {KINDS}"),
+                format!(
+                    "`{name}` is not a document kind: expected {}",
+                    one_of(&KIND_NAMES)
+                ),
             )),
             None => out.push(invalid(
                 kind.range(),
-                format!("a document kind must be a string: {KINDS}"),
+                format!("a document kind must be a string: {}", one_of(&KIND_NAMES)),
             )),
         }
     }
@@ -183,7 +185,7 @@ fn check_severity(value: Value<'_>, out: &mut Vec<Diagnostic>) {
         }
         return;
     };
-    let expected = "expected `error`, `warning`, `information`, `hint` or `off`";
+    let expected = format!("expected {}", one_of(&LEVELS));
     for member in rules.members() {
         let Some(level) = member.value() else {
             continue;
@@ -213,6 +215,16 @@ fn check_severity(value: Value<'_>, out: &mut Vec<Diagnostic>) {
         if let Err(message) = SeverityRules::default().set(member.key(), name) {
             out.push(invalid(member.key_range(), message));
         }
+    }
+}
+
+/// `` `a`, `b` or `c` ``.
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -297,7 +309,13 @@ pub(crate) fn completions(tree: &Tree, offset: u32) -> Vec<CompletionItem> {
         && member.key_range().start < offset
         && member.key_range().contains_inclusive(offset)
     {
-        let range = typed(text, member.key_range(), member.key_is_quoted(), offset);
+        let range = crate::completion::typed_range(
+            text,
+            offset,
+            member.key_range(),
+            crate::completion::key_closed(member),
+            WORD,
+        );
         return key_items(member, range);
     }
     // After `key:` with no value yet.
@@ -317,24 +335,18 @@ pub(crate) fn completions(tree: &Tree, offset: u32) -> Vec<CompletionItem> {
     let Some(member) = value.parent_member() else {
         return Vec::new();
     };
-    let range = typed(text, value.range(), true, offset);
+    let range = crate::completion::typed_range(
+        text,
+        offset,
+        value.range(),
+        value.is_terminated_string(),
+        WORD,
+    );
     value_items(member, range)
 }
 
-/// What was typed of a key or string: all of it when its closing quote is there, else up to
-/// the end of the word at the cursor (an unterminated string runs to the line end in the tree).
-fn typed(text: &str, range: TextRange, quoted: bool, offset: u32) -> TextRange {
-    let content = &text[range.start as usize..range.end as usize];
-    let terminated = !quoted || (content.len() >= 2 && content.ends_with('"'));
-    if terminated {
-        return range;
-    }
-    let rest = &text[offset as usize..range.end as usize];
-    let word = rest
-        .find(|ch: char| !(ch.is_alphanumeric() || "_-./*$".contains(ch)))
-        .unwrap_or(rest.len());
-    TextRange::new(range.start, offset + word as u32)
-}
+/// The characters of a code, a family, a level or a kind besides letters and digits.
+const WORD: &str = "_-./*";
 
 /// Keys for `typing`, a member whose key is being typed (`range`: what was typed of it); with
 /// no `:` after it yet, the item brings one and a value to fill in.

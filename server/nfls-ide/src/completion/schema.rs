@@ -121,22 +121,14 @@ impl Context<'_> {
         self.offset > range.start && (!closed || self.offset < range.end)
     }
 
-    /// What was typed of a key or string: all of it when it is closed, else up to the end of
-    /// the word at the cursor (an unterminated string runs to the line end in the tree).
+    /// What was typed of a key or string (see [`super::typed_range`]).
     fn typed_range(&self, range: TextRange, closed: bool) -> TextRange {
-        if closed {
-            return range;
-        }
-        let rest = &self.text()[self.offset as usize..range.end as usize];
-        let word = rest
-            .find(|ch: char| !(ch.is_alphanumeric() || "_-.$/".contains(ch)))
-            .unwrap_or(rest.len());
-        TextRange::new(range.start, self.offset + word as u32)
+        super::typed_range(self.text(), self.offset, range, closed, "_-.$/")
     }
 
     fn key_being_typed(&self, member: Member<'_>) -> Vec<CompletionItem> {
         let object = member.object();
-        let closed = !member.key_is_quoted() || self.key_terminated(member);
+        let closed = super::key_closed(member);
         let range = self.typed_range(member.key_range(), closed);
         let mut additional = Vec::new();
         if let Some(previous) = member
@@ -156,12 +148,6 @@ impl Context<'_> {
             additional,
         };
         self.key_items(object, Some(member), &edit, member.colon().is_some())
-    }
-
-    /// Whether a quoted key saw its closing quote (a lone `"` is one character, not two).
-    fn key_terminated(&self, member: Member<'_>) -> bool {
-        let content = member.key_content_range();
-        content.end < member.key_range().end
     }
 
     /// A member whose `:` is the last thing before the cursor and that has no value yet.
