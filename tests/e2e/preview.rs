@@ -153,6 +153,50 @@ fn at(text: &str, needle: &str) -> Value {
 const APP: &str = "{\n      \"ref\": \"app\"";
 const FEATURES: &str = "{\n      \"ref\": \"features\"";
 
+/// Neovim drops a `workspace/codeLens/refresh` that arrives while it waits for lenses: when
+/// git is read while an answer built before that is on its way, the server asks again once the
+/// answer is out.
+#[test]
+fn a_refresh_sent_while_lenses_are_answered_is_sent_again_after_the_answer() {
+    let shop = Shop::new();
+    shop.write("src/app.rs", "fn main() { serve(); }\n");
+    shop.commit("serve requests");
+    let mut server = shop.server();
+    let uri = shop.uri("northflank/release-flow.json");
+    server.open(&uri, RELEASE_FLOW);
+    server
+        .request("northflank/test/holdLenses", json!({"ms": 3000}))
+        .unwrap();
+    // The answer is built at once (git not read yet), then held while git is read.
+    let id = server.send_request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let answer = server.response(id).unwrap();
+    let titles: Vec<&Value> = answer
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|lens| lens["command"]["command"] == "northflank.preview.explain")
+        .map(|lens| &lens["command"]["title"])
+        .collect();
+    assert_eq!(titles, ["… checking what a push would run"]);
+    let refresh =
+        |message: &Value| message["serverRequest"]["method"] == "workspace/codeLens/refresh";
+    let before = server.take_queued();
+    assert!(
+        before.iter().any(refresh),
+        "git was read while the answer was held: {before:#?}"
+    );
+    // The one the client may have dropped, sent again after the answer.
+    server.server_request("workspace/codeLens/refresh");
+    server
+        .request("northflank/test/holdLenses", json!({"ms": 0}))
+        .unwrap();
+    assert!(settled(&lenses(&mut server, &uri)));
+    server.shutdown();
+}
+
 #[test]
 fn trigger_lenses_explain_and_follow_new_commits() {
     let shop = Shop::new();

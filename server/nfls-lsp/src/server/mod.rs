@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -78,6 +78,7 @@ pub async fn run() {
         builder = builder
             .custom_method("northflank/test/panic", Backend::test_panic)
             .custom_method("northflank/test/sleep", Backend::test_sleep)
+            .custom_method("northflank/test/holdLenses", Backend::test_hold_lenses)
             .custom_method("northflank/test/text", Backend::test_text);
     }
     let (service, socket) = builder.finish();
@@ -124,6 +125,8 @@ struct State {
     announced_kinds: Mutex<HashMap<Uri, Option<&'static str>>>,
     platform: platform::PlatformState,
     preview: preview::PreviewState,
+    /// Test hook (`northflank/test/holdLenses`): how long code lens answers are held.
+    test_lens_hold_ms: AtomicU64,
     /// Sync notifications the stdin reader decoded (see [`framing`]).
     inbox: Arc<framing::Inbox>,
     /// Where diagnostics are published (see [`output`]).
@@ -164,6 +167,7 @@ impl Backend {
             announced_kinds: Mutex::new(HashMap::new()),
             platform: platform::PlatformState::default(),
             preview: preview::PreviewState::default(),
+            test_lens_hold_ms: AtomicU64::new(0),
         });
         let weak = Arc::downgrade(&state);
         state.inbox.set_preparer(Box::new(move |message| {
@@ -579,6 +583,16 @@ impl Backend {
             })
         })
         .await
+    }
+
+    /// Holds every later code lens answer this long after it is built (`{"ms": …}`), so that
+    /// a test can change the facts while an answer is on its way.
+    async fn test_hold_lenses(&self, params: Value) -> jsonrpc::Result<Value> {
+        let millis = params.get("ms").and_then(Value::as_u64).unwrap_or(0);
+        self.state
+            .test_lens_hold_ms
+            .store(millis, Ordering::Relaxed);
+        Ok(Value::Null)
     }
 
     async fn test_sleep(&self, params: Value) -> jsonrpc::Result<Value> {
@@ -1228,9 +1242,14 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> jsonrpc::Result<Option<Vec<CodeLens>>> {
+        let _answering = self.answering_lenses();
         guard("textDocument/codeLens", async {
             let mut lenses = self.platform_code_lenses(&params).await;
             lenses.extend(self.preview_code_lenses(&params).await);
+            let hold = self.state.test_lens_hold_ms.load(Ordering::Relaxed);
+            if hold > 0 {
+                tokio::time::sleep(Duration::from_millis(hold)).await;
+            }
             Ok((!lenses.is_empty()).then_some(lenses))
         })
         .await

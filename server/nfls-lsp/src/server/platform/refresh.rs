@@ -250,17 +250,16 @@ impl Backend {
         if drift_may_change {
             self.schedule_diagnostics(uri.clone());
         }
-        let client = self.client.clone();
-        let pull = drift_may_change && !self.pushes_diagnostics();
-        tokio::spawn(async move {
-            let _ = tokio::time::timeout(Duration::from_secs(5), client.code_lens_refresh()).await;
-            if pull {
+        self.refresh_lenses();
+        if drift_may_change && !self.pushes_diagnostics() {
+            let client = self.client.clone();
+            tokio::spawn(async move {
                 let _ = tokio::time::timeout(
                     Duration::from_secs(5),
                     client.workspace_diagnostic_refresh(),
                 )
                 .await;
-            }
-        });
+            });
+        }
     }
 }

@@ -14,7 +14,7 @@ mod watch;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -41,6 +41,10 @@ pub const COMMANDS: &[&str] = &[EXPLAIN];
 /// How often open documents' git fingerprints are compared.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
+/// How long after answering a code lens request an owed refresh waits (see
+/// [`PreviewState::refresh_owed`]): long enough for the answer to be written and read first.
+const OWED_REFRESH_DELAY: Duration = Duration::from_millis(100);
+
 /// Trigger verdicts cached for the open documents.
 #[derive(Debug, Default)]
 pub struct PreviewState {
@@ -48,6 +52,13 @@ pub struct PreviewState {
     /// Set when the client rejected `workspace/codeLens/refresh` (or declared no support): stop
     /// sending it.
     no_refresh: AtomicBool,
+    /// `textDocument/codeLens` requests being answered.
+    answering: AtomicUsize,
+    /// A refresh was sent while a lens request was being answered. Some clients (Neovim) drop
+    /// a `workspace/codeLens/refresh` that arrives while they wait for lenses, so the answer,
+    /// built from the facts before the change, would stay: the refresh is sent again once the
+    /// answers are out. (A request that arrives after the facts changed reads the new ones.)
+    refresh_owed: AtomicBool,
 }
 
 impl PreviewState {
@@ -63,6 +74,22 @@ impl PreviewState {
 struct Inner {
     docs: HashMap<Uri, Tracked>,
     polling: bool,
+}
+
+/// A code lens request being answered (see [`Backend::answering_lenses`]).
+pub(in crate::server) struct AnsweringLenses {
+    backend: Backend,
+}
+
+impl Drop for AnsweringLenses {
+    fn drop(&mut self) {
+        self.backend
+            .state
+            .preview
+            .answering
+            .fetch_sub(1, Ordering::SeqCst);
+        self.backend.send_owed_refresh();
+    }
 }
 
 /// One document's push and the lenses last built from it.
@@ -357,11 +384,24 @@ impl Backend {
         }
     }
 
+    /// Counts a code lens request as being answered until the returned guard drops; a refresh
+    /// sent meanwhile is sent again afterwards (see [`PreviewState::refresh_owed`]).
+    pub(in crate::server) fn answering_lenses(&self) -> AnsweringLenses {
+        self.state.preview.answering.fetch_add(1, Ordering::SeqCst);
+        AnsweringLenses {
+            backend: self.handle(),
+        }
+    }
+
     /// Asks the client to re-request code lenses, in the background (awaiting a client request
-    /// inside a handler can deadlock tower-lsp-server).
-    fn refresh_lenses(&self) {
-        if self.state.preview.no_refresh.load(Ordering::Relaxed) {
+    /// inside a handler can deadlock tower-lsp-server). Call it after storing the new facts.
+    pub(in crate::server) fn refresh_lenses(&self) {
+        let preview = &self.state.preview;
+        if preview.no_refresh.load(Ordering::Relaxed) {
             return;
+        }
+        if preview.answering.load(Ordering::SeqCst) > 0 {
+            preview.refresh_owed.store(true, Ordering::SeqCst);
         }
         let backend = self.handle();
         tokio::spawn(async move {
@@ -380,6 +420,25 @@ impl Backend {
                 }
                 Err(_) => tracing::warn!("workspace/codeLens/refresh timed out"),
             }
+        });
+    }
+
+    /// Sends the refresh owed to the client, once the answers being built are out.
+    fn send_owed_refresh(&self) {
+        let preview = &self.state.preview;
+        if preview.answering.load(Ordering::SeqCst) > 0
+            || !preview.refresh_owed.swap(false, Ordering::SeqCst)
+        {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let backend = self.handle();
+        runtime.spawn(async move {
+            tokio::time::sleep(OWED_REFRESH_DELAY).await;
+            tracing::debug!("sending the code lens refresh owed since a request was answered");
+            backend.refresh_lenses();
         });
     }
 
