@@ -502,8 +502,11 @@ impl KindsSeen {
             }
             let is_node = kind.is_some_and(|kind| NODE_KINDS.contains(&kind));
             if is_node {
-                // Only a node's `spec` can hold further nodes (`steps` of workflows).
-                if let Some(inner) = object.get("spec") {
+                // Only the `spec` of a workflow node holds further nodes (its `steps`): the
+                // specs of other nodes (most of a large file) need no walk.
+                if matches!(kind, Some("Workflow" | "LoopWorkflow"))
+                    && let Some(inner) = object.get("spec")
+                {
                     stack.push(inner);
                 }
             } else {

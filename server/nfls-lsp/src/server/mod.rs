@@ -675,10 +675,21 @@ impl State {
             let start = std::time::Instant::now();
             let path = documents::file_path(&document.uri);
             let parsed = nfls_ide::parse_and_classify(Arc::clone(&text), path.as_deref(), &config);
-            let index = nfls_syntax::text::LineIndex::from_shared(Arc::clone(&text));
             tracing::debug!(elapsed = ?start.elapsed(), "parsed and classified by the reader");
+            let line_index = || nfls_syntax::text::LineIndex::from_shared(Arc::clone(&text));
+            // No syntax errors (the usual case): they are out before the line index is built.
+            let mut index = None;
             let published = parsed.classification.is_some() && {
-                let params = syntax_publication(&document.uri, &index, &parsed, encoding);
+                let diagnostics = parsed.syntax_diagnostics();
+                let index = match diagnostics.is_empty() {
+                    true => None,
+                    false => Some(&*index.insert(line_index())),
+                };
+                let params = PublishDiagnosticsParams::new(
+                    document.uri.clone(),
+                    convert_syntax(index, &diagnostics, encoding),
+                    None,
+                );
                 self.output.notify(
                     <notification::PublishDiagnostics as notification::Notification>::METHOD,
                     &params,
@@ -686,7 +697,7 @@ impl State {
                 tracing::debug!(version = document.version, "syntax errors published");
                 true
             };
-            (parsed, index, published)
+            (parsed, index.unwrap_or_else(line_index), published)
         }));
         match prepared {
             Ok((parsed, index, published)) => {
@@ -773,12 +784,27 @@ fn syntax_publication(
     parsed: &nfls_ide::Parsed,
     encoding: Encoding,
 ) -> PublishDiagnosticsParams {
-    let diagnostics = parsed
-        .syntax_diagnostics()
-        .iter()
-        .map(|diagnostic| convert::diagnostic(index, diagnostic, encoding))
-        .collect();
+    let diagnostics = parsed.syntax_diagnostics();
+    let diagnostics = convert_syntax(Some(index), &diagnostics, encoding);
     PublishDiagnosticsParams::new(uri.clone(), diagnostics, None)
+}
+
+/// Syntax errors in LSP's terms; `index` may be `None` when there are none.
+fn convert_syntax(
+    index: Option<&nfls_syntax::text::LineIndex>,
+    diagnostics: &[nfls_ide::Diagnostic],
+    encoding: Encoding,
+) -> Vec<Diagnostic> {
+    match index {
+        Some(index) => diagnostics
+            .iter()
+            .map(|diagnostic| convert::diagnostic(index, diagnostic, encoding))
+            .collect(),
+        None => {
+            debug_assert!(diagnostics.is_empty(), "syntax errors without a line index");
+            Vec::new()
+        }
+    }
 }
 
 /// `northflank/documentKind`: tells a client that opted in which kind of Northflank document

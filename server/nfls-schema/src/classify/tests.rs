@@ -124,6 +124,23 @@ fn nested_pipeline_documents_do_not_decide_the_outer_kind() {
 }
 
 #[test]
+fn only_workflow_steps_are_searched_for_nodes() {
+    // Nested workflows (and loops) hold nodes at any depth.
+    let nested = r#"{"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [
+        {"kind": "Workflow", "spec": {"type": "parallel", "steps": [
+          {"kind": "LoopWorkflow", "spec": {"iterations": [1], "steps": [{"kind": "Release", "spec": {}}]}}]}}]}}}"#;
+    assert_eq!(
+        kind_of(None, nested).unwrap().kind,
+        DocumentKind::ReleaseFlow
+    );
+    // Another node's spec holds no nodes: an object in it shaped like one is data.
+    let data = r#"{"apiVersion": "v1.2", "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [
+        {"kind": "DeploymentService", "spec": {"name": "api", "runtimeEnvironment": {"kind": "Release", "spec": {}}}},
+        {"kind": "Action", "spec": {"kind": "BuildSource", "spec": {}}}]}}}"#;
+    assert_eq!(kind_of(None, data).unwrap().kind, DocumentKind::Template);
+}
+
+#[test]
 fn content_overrides_a_template_schema_url() {
     let text = r#"{"$schema": "https://northflank.com/schemas/v1/template", "apiVersion": "v1.2",
         "spec": {"kind": "Workflow", "spec": {"type": "sequential", "steps": [{"kind": "BuildSource", "spec": {}}]}}}"#;
