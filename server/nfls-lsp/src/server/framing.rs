@@ -17,10 +17,13 @@
 //!   Anything the fast decoder does not recognise — another method, `params` before `method`,
 //!   parameters of the wrong shape — goes to tower-lsp-server unchanged, if tower-lsp-server
 //!   can decode it: it stops reading for good after a frame it cannot (see [`dispatch`]).
-//!   A `didOpen`'s text is unescaped by [`unescape`] (for a large message, in the message's own
-//!   buffer: [`dispatch_owned`]), twice as fast as serde_json's string decoding on a document
-//!   whose every quote and line break is an escape; the server's [`Inbox::set_preparer`] then
-//!   parses the document on this thread.
+//!   A `didOpen`'s text is unescaped by [`unescape`], twice as fast as serde_json's string
+//!   decoding on a document whose every quote and line break is an escape; a large message's
+//!   text is decoded while the message arrives ([`streamed`]), or else in the message's own
+//!   buffer ([`dispatch_owned`]). The server's [`Inbox::set_preparer`] then parses the document
+//!   on this thread.
+
+mod streamed;
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -207,19 +210,38 @@ fn pump<R: Read>(
             dispatch(&buffer[..length], inbox, &mut forward, &mut answer)?;
             buffer.drain(..length);
         } else {
-            // A large message (a whole document): read the rest of it straight into a buffer
-            // of its own, which goes away with the message.
-            // It grows as the bytes arrive: a `Content-Length` alone reserves little.
-            let mut body = std::mem::take(&mut buffer);
-            let rest = length - body.len();
-            body.reserve(rest.min(16 << 20));
-            input.by_ref().take(rest as u64).read_to_end(&mut body)?;
-            if body.len() < length {
-                tracing::warn!("input ended inside a message body");
-                return Ok(());
+            // A large message (a whole document): a `didOpen`'s text is decoded while the
+            // rest arrives; anything else is read into a buffer of its own, which goes away
+            // with the message.
+            let mut message = streamed::StreamedOpen::new(length);
+            message.feed(&buffer);
+            let mut received = buffer.len();
+            buffer.clear();
+            buffer.resize(INITIAL_BUFFER, 0);
+            while received < length {
+                let want = (length - received).min(buffer.len());
+                let read = match input.read(&mut buffer[..want]) {
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                    other => other?,
+                };
+                if read == 0 {
+                    tracing::warn!("input ended inside a message body");
+                    return Ok(());
+                }
+                message.feed(&buffer[..read]);
+                received += read;
             }
-            dispatch_owned(body, inbox, &mut forward, &mut answer)?;
-            buffer = Vec::with_capacity(INITIAL_BUFFER);
+            buffer.clear();
+            let start = std::time::Instant::now();
+            match message.finish() {
+                streamed::Finished::Open(params) => {
+                    tracing::debug!(bytes = length, elapsed = ?start.elapsed(), "sync notification decoded");
+                    deliver(SyncMessage::Open(params), inbox, &mut forward)?;
+                }
+                streamed::Finished::Body(body) => {
+                    dispatch_owned(body, inbox, &mut forward, &mut answer)?;
+                }
+            }
         }
     }
 }
