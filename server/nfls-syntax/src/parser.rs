@@ -1022,7 +1022,8 @@ impl<'a> Parser<'a> {
     }
 
     /// Reports the keys of an object's members (`count` children from `first`) that repeat an
-    /// earlier one; returns whether there were any.
+    /// earlier one; returns whether there were any. Objects of up to [`SMALL_OBJECT`] members
+    /// (nearly all) compare keys pairwise, larger ones hash them.
     fn duplicate_keys(&mut self, first: u32, count: u32) -> bool {
         if count < 2 {
             return false;
@@ -1034,12 +1035,15 @@ impl<'a> Parser<'a> {
         };
         let ids = &self.children[first as usize..(first + count) as usize];
         let mut dups: Vec<u32> = Vec::new();
-        if count <= 12 {
+        if count <= SMALL_OBJECT as u32 {
+            // Each key looked up once, then compared with the ones before it.
+            let mut keys = [""; SMALL_OBJECT];
             for (i, &m) in ids.iter().enumerate() {
                 let k = d.key(m);
-                if ids[..i].iter().any(|&o| d.key(o) == k) {
+                if keys[..i].contains(&k) {
                     dups.push(m);
                 }
+                keys[i] = k;
             }
         } else {
             let mut seen = std::collections::HashSet::with_capacity_and_hasher(
@@ -1318,6 +1322,10 @@ impl<'a> Parser<'a> {
 }
 
 /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+/// The most members an object can have for [`Parser::duplicate_keys`] to compare its keys
+/// pairwise rather than hashing them.
+const SMALL_OBJECT: usize = 12;
+
 fn is_json_number(b: &[u8]) -> bool {
     let mut i = 0;
     let n = b.len();
