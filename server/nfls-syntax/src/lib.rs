@@ -9,6 +9,7 @@
 //! line breaks LSP knows (`\n`, `\r\n`, `\r`).
 
 mod parser;
+pub mod scan;
 pub mod text;
 mod tree;
 mod value;

@@ -300,8 +300,12 @@ fn scan_string(b: &[u8], start: usize, quote: u8) -> (usize, bool, bool) {
     let mut i = start + 1;
     let mut escaped = false;
     loop {
-        while i < len && CLASS[b[i] as usize] & stop == 0 {
-            i += 1;
+        if quote == b'"' {
+            i = crate::scan::string_stop(b, i);
+        } else {
+            while i < len && CLASS[b[i] as usize] & stop == 0 {
+                i += 1;
+            }
         }
         if i >= len {
             return (len, false, escaped);
