@@ -100,6 +100,11 @@ fn lenses(server: &mut TestServer, uri: &str) -> Vec<(Value, String, Value)> {
             json!({"textDocument": {"uri": uri}}),
         )
         .unwrap();
+    preview_lenses(&result)
+}
+
+/// The preview lenses of a `textDocument/codeLens` answer as `(range, title, arguments)`.
+fn preview_lenses(result: &Value) -> Vec<(Value, String, Value)> {
     let mut out: Vec<(Value, String, Value)> = result
         .as_array()
         .cloned()
@@ -153,17 +158,23 @@ fn at(text: &str, needle: &str) -> Value {
 const APP: &str = "{\n      \"ref\": \"app\"";
 const FEATURES: &str = "{\n      \"ref\": \"features\"";
 
-/// Neovim drops a `workspace/codeLens/refresh` that arrives while it waits for lenses: when
-/// git is read while an answer built before that is on its way, the server asks again once the
-/// answer is out.
-#[test]
-fn a_refresh_sent_while_lenses_are_answered_is_sent_again_after_the_answer() {
+/// A repository with one commit to push and its release flow open in a server.
+fn release_flow_after_one_commit() -> (Shop, TestServer, String) {
     let shop = Shop::new();
     shop.write("src/app.rs", "fn main() { serve(); }\n");
     shop.commit("serve requests");
     let mut server = shop.server();
     let uri = shop.uri("northflank/release-flow.json");
     server.open(&uri, RELEASE_FLOW);
+    (shop, server, uri)
+}
+
+/// Neovim drops a `workspace/codeLens/refresh` that arrives while it waits for lenses: when
+/// git is read while an answer built before that is on its way, the server asks again once the
+/// answer is out.
+#[test]
+fn a_refresh_sent_while_lenses_are_answered_is_sent_again_after_the_answer() {
+    let (_shop, mut server, uri) = release_flow_after_one_commit();
     server
         .request("northflank/test/holdLenses", json!({"ms": 3000}))
         .unwrap();
@@ -172,15 +183,15 @@ fn a_refresh_sent_while_lenses_are_answered_is_sent_again_after_the_answer() {
         "textDocument/codeLens",
         json!({"textDocument": {"uri": uri}}),
     );
-    let answer = server.response(id).unwrap();
-    let titles: Vec<&Value> = answer
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|lens| lens["command"]["command"] == "northflank.preview.explain")
-        .map(|lens| &lens["command"]["title"])
-        .collect();
-    assert_eq!(titles, ["… checking what a push would run"]);
+    let answer = preview_lenses(&server.response(id).unwrap());
+    assert_eq!(
+        answer,
+        vec![(
+            at(RELEASE_FLOW, "{"),
+            "… checking what a push would run".to_owned(),
+            json!({"uri": uri})
+        )]
+    );
     let refresh =
         |message: &Value| message["serverRequest"]["method"] == "workspace/codeLens/refresh";
     let before = server.take_queued();
@@ -199,12 +210,7 @@ fn a_refresh_sent_while_lenses_are_answered_is_sent_again_after_the_answer() {
 
 #[test]
 fn trigger_lenses_explain_and_follow_new_commits() {
-    let shop = Shop::new();
-    shop.write("src/app.rs", "fn main() { serve(); }\n");
-    shop.commit("serve requests");
-    let mut server = shop.server();
-    let uri = shop.uri("northflank/release-flow.json");
-    server.open(&uri, RELEASE_FLOW);
+    let (shop, mut server, uri) = release_flow_after_one_commit();
 
     // Before git has been read the lens says so; the answer follows with a refresh.
     let first = lenses(&mut server, &uri);
@@ -306,12 +312,7 @@ trigger 1 (`app`): would run, starting now
 
 #[test]
 fn unsaved_edits_change_the_verdict_without_a_git_read() {
-    let shop = Shop::new();
-    shop.write("src/app.rs", "fn main() { serve(); }\n");
-    shop.commit("serve requests");
-    let mut server = shop.server();
-    let uri = shop.uri("northflank/release-flow.json");
-    server.open(&uri, RELEASE_FLOW);
+    let (_shop, mut server, uri) = release_flow_after_one_commit();
     lenses_when(&mut server, &uri, settled);
     // Ignore `src/` too, in the editor only.
     let edited = RELEASE_FLOW.replace("[\"docs/\", \"*.md\"]", "[\"docs/\", \"*.md\", \"src/\"]");
