@@ -220,10 +220,7 @@ fn pump<R: Read>(
             buffer.resize(INITIAL_BUFFER, 0);
             while received < length {
                 let want = (length - received).min(buffer.len());
-                let read = match input.read(&mut buffer[..want]) {
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                    other => other?,
-                };
+                let read = read_some(&mut input, &mut buffer[..want])?;
                 if read == 0 {
                     tracing::warn!("input ended inside a message body");
                     return Ok(());
@@ -749,14 +746,19 @@ impl<'de> Deserialize<'de> for Key {
 
 fn read_more<R: Read>(input: &mut R, buffer: &mut Vec<u8>) -> io::Result<usize> {
     let mut chunk = [0u8; INITIAL_BUFFER];
-    let read = loop {
-        match input.read(&mut chunk) {
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            other => break other?,
-        }
-    };
+    let read = read_some(input, &mut chunk)?;
     buffer.extend_from_slice(&chunk[..read]);
     Ok(read)
+}
+
+/// One read into `buffer` (retried when interrupted); 0 at the end of the input.
+fn read_some<R: Read>(input: &mut R, buffer: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match input.read(buffer) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
 }
 
 pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -681,9 +681,10 @@ impl State {
             let mut index = None;
             let published = parsed.classification.is_some() && {
                 let diagnostics = parsed.syntax_diagnostics();
-                let index = match diagnostics.is_empty() {
-                    true => None,
-                    false => Some(&*index.insert(line_index())),
+                let index = if diagnostics.is_empty() {
+                    None
+                } else {
+                    Some(&*index.insert(line_index()))
                 };
                 let params = PublishDiagnosticsParams::new(
                     document.uri.clone(),
