@@ -2,6 +2,7 @@
 //! command-line checker.
 
 mod check;
+mod logging;
 mod preview_cli;
 mod remote;
 mod repo_config;
@@ -40,7 +41,8 @@ EXIT STATUS (check):
     0  no errors    1  errors found    2  usage or I/O failure
 
 ENVIRONMENT:
-    NORTHFLANK_LSP_LOG    log filter for the server's stderr log (e.g. info, debug)
+    NORTHFLANK_LSP_LOG    log filter for the server's stderr log: a level (e.g. info,
+                          debug) or TARGET=LEVEL directives separated by commas
 ";
 
 fn main() -> ExitCode {
@@ -79,7 +81,7 @@ fn serve_main(args: Vec<OsString>) -> ExitCode {
             Err(err) => return usage_error(&err.to_string()),
         }
     }
-    init_logging();
+    logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -97,20 +99,6 @@ fn serve_main(args: Vec<OsString>) -> ExitCode {
     // The client said `exit` (or closed stdin): end now, without waiting for background work
     // such as network requests that may still be in flight.
     std::process::exit(0);
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("NORTHFLANK_LSP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
-        // tower-lsp-server traces every message it reads, settings (and so the API token)
-        // included: never let its trace level through.
-        .add_directive("tower_lsp_server=info".parse().expect("a valid directive"));
-    // stdout belongs to the protocol: logs go to stderr, where editors collect them.
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
 }
 
 fn print_stdout(text: &str) -> ExitCode {
