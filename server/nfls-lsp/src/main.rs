@@ -3,6 +3,7 @@
 
 mod check;
 mod logging;
+mod malloc;
 mod preview_cli;
 mod remote;
 mod repo_config;
@@ -81,6 +82,7 @@ fn serve_main(args: Vec<OsString>) -> ExitCode {
             Err(err) => return usage_error(&err.to_string()),
         }
     }
+    malloc::limit_arenas();
     logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
