@@ -5,7 +5,7 @@
 //! server builds each version's analysis on whichever threads are free at the time (the
 //! blocking pool, the validation and model threads), so the memory of the version it replaces
 //! often stays resident in an arena the new version does not use. With two arenas, the peak
-//! after the first edit of a 1 MB template is about 2.4 MiB lower, and first diagnostics,
+//! after the first edit of a 1 MB template is about 2 MiB lower, and first diagnostics,
 //! complete diagnostics and diagnostics after an edit measured the same (see the README's
 //! performance section). A `MALLOC_ARENA_MAX` in the environment wins.
 
