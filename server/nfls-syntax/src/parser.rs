@@ -1325,11 +1325,11 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
 /// The most members an object can have for [`Parser::duplicate_keys`] to compare its keys
 /// pairwise rather than hashing them.
 const SMALL_OBJECT: usize = 12;
 
+/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
 fn is_json_number(b: &[u8]) -> bool {
     let mut i = 0;
     let n = b.len();

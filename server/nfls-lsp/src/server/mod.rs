@@ -686,11 +686,7 @@ impl State {
                 } else {
                     Some(&*index.insert(line_index()))
                 };
-                let params = PublishDiagnosticsParams::new(
-                    document.uri.clone(),
-                    convert_syntax(index, &diagnostics, encoding),
-                    None,
-                );
+                let params = syntax_publication(&document.uri, &diagnostics, index, encoding);
                 self.output.notify(
                     <notification::PublishDiagnostics as notification::Notification>::METHOD,
                     &params,
@@ -770,7 +766,12 @@ fn early_syntax_publish(state: &Arc<State>, encoding: Encoding) -> documents::Ea
         if !state.is_current(snapshot) {
             return;
         }
-        let params = syntax_publication(&snapshot.uri, &snapshot.index, parsed, encoding);
+        let params = syntax_publication(
+            &snapshot.uri,
+            &parsed.syntax_diagnostics(),
+            Some(&snapshot.index),
+            encoding,
+        );
         if state.publish_if_current(snapshot, &params) {
             tracing::debug!(version = snapshot.version, "syntax errors published");
         }
@@ -778,25 +779,14 @@ fn early_syntax_publish(state: &Arc<State>, encoding: Encoding) -> documents::Ea
 }
 
 /// A document's syntax errors alone, without a version (see
-/// [`Backend::publish_diagnostics_after`]).
+/// [`Backend::publish_diagnostics_after`]); `index` may be `None` when there are none.
 fn syntax_publication(
     uri: &Uri,
-    index: &nfls_syntax::text::LineIndex,
-    parsed: &nfls_ide::Parsed,
+    diagnostics: &[nfls_ide::Diagnostic],
+    index: Option<&nfls_syntax::text::LineIndex>,
     encoding: Encoding,
 ) -> PublishDiagnosticsParams {
-    let diagnostics = parsed.syntax_diagnostics();
-    let diagnostics = convert_syntax(Some(index), &diagnostics, encoding);
-    PublishDiagnosticsParams::new(uri.clone(), diagnostics, None)
-}
-
-/// Syntax errors in LSP's terms; `index` may be `None` when there are none.
-fn convert_syntax(
-    index: Option<&nfls_syntax::text::LineIndex>,
-    diagnostics: &[nfls_ide::Diagnostic],
-    encoding: Encoding,
-) -> Vec<Diagnostic> {
-    match index {
+    let diagnostics = match index {
         Some(index) => diagnostics
             .iter()
             .map(|diagnostic| convert::diagnostic(index, diagnostic, encoding))
@@ -805,7 +795,8 @@ fn convert_syntax(
             debug_assert!(diagnostics.is_empty(), "syntax errors without a line index");
             Vec::new()
         }
-    }
+    };
+    PublishDiagnosticsParams::new(uri.clone(), diagnostics, None)
 }
 
 /// `northflank/documentKind`: tells a client that opted in which kind of Northflank document
